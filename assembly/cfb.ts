@@ -1,0 +1,134 @@
+// CFB with 128-, 8- and 1-bit segments (SP 800-38A §6.3).
+import { encryptBlock } from "./block";
+import { STATE_REG, STATE_KS, STATE_POS } from "./layout";
+
+// CFB128, any byte length. While a block is in progress the register holds E(previous
+// ciphertext block) with its first STATE_POS bytes already replaced by ciphertext, so that
+// when the block completes the register is the next feedback input (as OpenSSL keeps it).
+export function cfbEncrypt(key: usize, state: usize, io: usize, len: usize): void {
+  const reg = state + STATE_REG;
+  let n = <usize>load<u32>(state + STATE_POS);
+  let i: usize = 0;
+  while (n != 0 && i < len) {
+    const c = load<u8>(io + i) ^ load<u8>(reg + n);
+    store<u8>(reg + n, c);
+    store<u8>(io + i, c);
+    i++;
+    n = (n + 1) & 15;
+  }
+  for (; len - i >= 16; i += 16) {
+    encryptBlock(key, reg, reg);
+    const p = io + i;
+    const c0 = load<u64>(p) ^ load<u64>(reg);
+    const c1 = load<u64>(p, 8) ^ load<u64>(reg, 8);
+    store<u64>(p, c0);
+    store<u64>(p, c1, 8);
+    store<u64>(reg, c0);
+    store<u64>(reg, c1, 8);
+  }
+  if (i < len) {
+    encryptBlock(key, reg, reg);
+    for (; i < len; i++, n++) {
+      const c = load<u8>(io + i) ^ load<u8>(reg + n);
+      store<u8>(reg + n, c);
+      store<u8>(io + i, c);
+    }
+  }
+  store<u32>(state + STATE_POS, <u32>n);
+}
+
+export function cfbDecrypt(key: usize, state: usize, io: usize, len: usize): void {
+  const reg = state + STATE_REG;
+  let n = <usize>load<u32>(state + STATE_POS);
+  let i: usize = 0;
+  while (n != 0 && i < len) {
+    const c = load<u8>(io + i);
+    store<u8>(io + i, c ^ load<u8>(reg + n));
+    store<u8>(reg + n, c);
+    i++;
+    n = (n + 1) & 15;
+  }
+  for (; len - i >= 16; i += 16) {
+    encryptBlock(key, reg, reg);
+    const p = io + i;
+    const c0 = load<u64>(p);
+    const c1 = load<u64>(p, 8);
+    store<u64>(p, c0 ^ load<u64>(reg));
+    store<u64>(p, c1 ^ load<u64>(reg, 8), 8);
+    store<u64>(reg, c0);
+    store<u64>(reg, c1, 8);
+  }
+  if (i < len) {
+    encryptBlock(key, reg, reg);
+    for (; i < len; i++, n++) {
+      const c = load<u8>(io + i);
+      store<u8>(io + i, c ^ load<u8>(reg + n));
+      store<u8>(reg + n, c);
+    }
+  }
+  store<u32>(state + STATE_POS, <u32>n);
+}
+
+// CFB8: one block encryption per byte; the register shifts left by one byte and takes the
+// ciphertext byte. The register is kept as two big-endian halves in locals.
+@inline function cfb8(key: usize, state: usize, io: usize, len: usize, decrypt: bool): void {
+  const reg = state + STATE_REG;
+  const ks = state + STATE_KS;
+  let hi = bswap<u64>(load<u64>(reg));
+  let lo = bswap<u64>(load<u64>(reg, 8));
+  for (let p = io, end = io + len; p < end; p++) {
+    store<u64>(ks, bswap<u64>(hi));
+    store<u64>(ks, bswap<u64>(lo), 8);
+    encryptBlock(key, ks, ks);
+    const x = load<u8>(p);
+    const y = x ^ load<u8>(ks);
+    store<u8>(p, y);
+    const c = <u64>(decrypt ? x : y);
+    hi = (hi << 8) | (lo >> 56);
+    lo = (lo << 8) | c;
+  }
+  store<u64>(reg, bswap<u64>(hi));
+  store<u64>(reg, bswap<u64>(lo), 8);
+  memory.fill(ks, 0, 16);
+}
+
+export function cfb8Encrypt(key: usize, state: usize, io: usize, len: usize): void {
+  cfb8(key, state, io, len, false);
+}
+
+export function cfb8Decrypt(key: usize, state: usize, io: usize, len: usize): void {
+  cfb8(key, state, io, len, true);
+}
+
+// CFB1: one block encryption per bit. Bits are taken most significant first, so `nbits`
+// bits occupy the first ceil(nbits / 8) bytes of io; bits past nbits are left as they were.
+@inline function cfb1(key: usize, state: usize, io: usize, nbits: usize, decrypt: bool): void {
+  const reg = state + STATE_REG;
+  const ks = state + STATE_KS;
+  let hi = bswap<u64>(load<u64>(reg));
+  let lo = bswap<u64>(load<u64>(reg, 8));
+  for (let b: usize = 0; b < nbits; b++) {
+    store<u64>(ks, bswap<u64>(hi));
+    store<u64>(ks, bswap<u64>(lo), 8);
+    encryptBlock(key, ks, ks);
+    const p = io + (b >> 3);
+    const shift = 7 - <u32>(b & 7);
+    const byte = <u32>load<u8>(p);
+    const x = (byte >> shift) & 1;
+    const y = x ^ (<u32>load<u8>(ks) >> 7);
+    store<u8>(p, <u8>((byte & ~(1 << shift)) | (y << shift)));
+    hi = (hi << 1) | (lo >> 63);
+    lo = (lo << 1) | <u64>(decrypt ? x : y);
+  }
+  store<u64>(reg, bswap<u64>(hi));
+  store<u64>(reg, bswap<u64>(lo), 8);
+  memory.fill(ks, 0, 16);
+}
+
+export function cfb1Encrypt(key: usize, state: usize, io: usize, nbits: usize): void {
+  cfb1(key, state, io, nbits, false);
+}
+
+export function cfb1Decrypt(key: usize, state: usize, io: usize, nbits: usize): void {
+  cfb1(key, state, io, nbits, true);
+}

@@ -1,0 +1,32 @@
+// The exported ABI: integers in, integers out; no GC objects cross the boundary.
+// Pointers are byte offsets into this module's memory (see layout.ts); `key` is a key slot,
+// `state` a state slot, `io` a region (normally the IO window) processed in place.
+import { buildTables } from "./tables";
+import { encryptBlock, decryptBlock } from "./block";
+
+export {
+  IO, IO_SIZE, FIXED_END, KEY_SLOT_SIZE, STATE_SLOT_SIZE,
+  KEY_ENC, KEY_DEC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS,
+} from "./layout";
+export { expandKey } from "./key";
+export { ecbEncrypt, ecbDecrypt } from "./ecb";
+export { cbcEncrypt, cbcDecrypt } from "./cbc";
+export { cfbEncrypt, cfbDecrypt, cfb8Encrypt, cfb8Decrypt, cfb1Encrypt, cfb1Decrypt } from "./cfb";
+export { ofb } from "./ofb";
+export { ctr } from "./ctr";
+
+buildTables();
+
+/** First byte above the compiler's static data: where host-allocated slots may start. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** One block, for callers that want a single block without a mode (hex helpers, tests). */
+export function encryptOne(key: usize, src: usize, dst: usize): void {
+  encryptBlock(key, src, dst);
+}
+
+export function decryptOne(key: usize, src: usize, dst: usize): void {
+  decryptBlock(key, src, dst);
+}

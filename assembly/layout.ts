@@ -1,0 +1,46 @@
+// THE memory map of the AES core. Every fixed region of linear memory is declared here and
+// nowhere else; the host reads these values from the module's exports (see index.ts) and
+// builds its views once.
+//
+//   0x00000  reserved (unused: keeps pointer 0 meaningless)
+//   0x01000  TE0..TE3   encryption T-tables, 4 x 256 u32 (little-endian columns)
+//   0x02000  TD0..TD3   decryption T-tables, 4 x 256 u32
+//   0x03000  SBOX       256 bytes
+//   0x03100  INV_SBOX   256 bytes
+//   0x03200  reserved   (mode-specific tables, e.g. GHASH)
+//   0x10000  IO         the window every kernel reads and writes in place (64 KiB)
+//   0x20000  end of fixed regions = asconfig "memoryBase"; compiler data starts here
+//   heapBase()          key slots and state slots, allocated by the host, 64-byte aligned;
+//                       memory grows by whole pages when the host needs more slots.
+//
+// All tables are built by buildTables() when the module starts (FIPS 197 §5.1.1 and §5.2).
+// Words are little-endian: byte i of a column (row i) sits in bits 8i..8i+7, so a block is
+// loaded with plain load<u32> and no byte swaps are needed in the rounds.
+
+export const TE0: usize = 0x1000;
+export const TE1: usize = 0x1400;
+export const TE2: usize = 0x1800;
+export const TE3: usize = 0x1c00;
+export const TD0: usize = 0x2000;
+export const TD1: usize = 0x2400;
+export const TD2: usize = 0x2800;
+export const TD3: usize = 0x2c00;
+export const SBOX: usize = 0x3000;
+export const INV_SBOX: usize = 0x3100;
+
+export const IO: usize = 0x10000;
+export const IO_SIZE: usize = 0x10000;
+export const FIXED_END: usize = 0x20000;
+
+// Key slot: one expanded key, 512 bytes.
+export const KEY_SLOT_SIZE: usize = 512;
+export const KEY_ENC: usize = 0; // encryption round keys, 4 * (Nr + 1) words (max 60)
+export const KEY_DEC: usize = 256; // decryption round keys (equivalent inverse cipher), same size
+export const KEY_ROUNDS: usize = 496; // u32: Nr = 10, 12 or 14
+
+// State slot: the chaining state of one mode object, 64 bytes.
+export const STATE_SLOT_SIZE: usize = 64;
+export const STATE_REG: usize = 0; // IV / chaining block / shift register / counter block (16 bytes, as on the wire)
+export const STATE_KS: usize = 16; // CTR: keystream block being consumed (16 bytes)
+export const STATE_CTR_MASK: usize = 32; // CTR: which counter bits increment (16 bytes, big-endian bit mask)
+export const STATE_POS: usize = 48; // u32: bytes of the current block already used (CFB128, OFB, CTR)
