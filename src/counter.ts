@@ -1,0 +1,45 @@
+// 128-bit counter block arithmetic for CTR. The counter block is a big-endian integer; with
+// `counterBits` = n only its low n bits advance (WebCrypto's AES-CTR `length`), wrapping
+// within them, so at most 2^n blocks can be made before a counter block repeats.
+import { StateError } from "./errors.js";
+
+/** The 16-byte big-endian mask of the low `counterBits` bits. */
+export function counterMask(counterBits: number): Uint8Array {
+  const mask = new Uint8Array(16);
+  for (let i = 0; i < counterBits; i++) mask[15 - (i >> 3)] |= 1 << (i & 7);
+  return mask;
+}
+
+export function checkCounterBits(counterBits: unknown): number {
+  if (!Number.isInteger(counterBits) || (counterBits as number) < 1 || (counterBits as number) > 128) {
+    throw new StateError(`counterBits must be an integer from 1 to 128, got ${String(counterBits)}`);
+  }
+  return counterBits as number;
+}
+
+/** How many blocks a counter of `counterBits` bits can make before repeating. */
+export function counterSpace(counterBits: number): bigint {
+  return 1n << BigInt(counterBits);
+}
+
+export function blockToBigInt(block: Uint8Array): bigint {
+  let x = 0n;
+  for (let i = 0; i < 16; i++) x = (x << 8n) | BigInt(block[i]);
+  return x;
+}
+
+export function bigIntToBlock(x: bigint, out = new Uint8Array(16)): Uint8Array {
+  for (let i = 15; i >= 0; i--) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+}
+
+/** The counter block `blocks` steps after `start`, advancing only the low `counterBits` bits. */
+export function addToCounter(start: Uint8Array, blocks: bigint, counterBits: number): Uint8Array {
+  const x = blockToBigInt(start);
+  const space = counterSpace(counterBits);
+  const low = x & (space - 1n);
+  return bigIntToBlock((x - low) | ((low + blocks) % space));
+}

@@ -1,0 +1,27 @@
+/**
+ * aes-wasm: AES in WebAssembly (AssemblyScript) with a pure-TypeScript fallback.
+ *
+ * ```ts
+ * import { ready, aesKey } from "aes-wasm";
+ * await ready();                       // optional: compiles WASM off the main thread
+ * const key = aesKey(keyBytes);        // 16, 24 or 32 bytes; expanded once
+ * const ct = key.ctr(counterBlock).encrypt(data);
+ * key.dispose();                       // zeroes the round keys in WASM memory
+ * ```
+ */
+export { ready, readySync, backend, useBackend } from "./wasm/backend.js";
+export type { BackendKind } from "./wasm/abi.js";
+export { AesKey, aesKey } from "./key.js";
+export type { Mode } from "./modes/base.js";
+export { EcbMode } from "./modes/ecb.js";
+export { CbcMode } from "./modes/cbc.js";
+export { CfbMode, type CfbOptions } from "./modes/cfb.js";
+export { OfbMode } from "./modes/ofb.js";
+export { CtrMode, CtrStream, type CtrOptions } from "./modes/ctr.js";
+export type { CipherStream, PaddingOptions } from "./modes/stream.js";
+export type { Padding } from "./padding.js";
+export { createCipheriv, createDecipheriv, Cipher, CIPHER_NAMES, type CipherName } from "./facade.js";
+export { bytesToHex, hexToBytes } from "./bytes.js";
+export { encryptBlockHex, decryptBlockHex } from "./hex.js";
+export { toTransformStream } from "./stream/web.js";
+export * from "./errors.js";

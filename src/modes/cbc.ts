@@ -1,0 +1,22 @@
+// CBC (SP 800-38A §6.2). Safety: the IV must be unpredictable (random) for each message;
+// unauthenticated, so decrypting attacker-supplied data needs a MAC checked first (padding
+// oracles).
+import type { AesKey } from "../key.js";
+import { Mode } from "./base.js";
+import { BlockStream, checkIv, checkPadding, type BulkKernel, type PaddingOptions } from "./stream.js";
+
+const encryptKernel: BulkKernel = (k, key, state, io, n) => k.cbcEncrypt(key, state, io, n);
+const decryptKernel: BulkKernel = (k, key, state, io, n) => k.cbcDecrypt(key, state, io, n);
+
+export class CbcMode extends Mode<BlockStream> {
+  private readonly padding;
+
+  constructor(key: AesKey, iv: Uint8Array, options: PaddingOptions = {}) {
+    super(key, checkIv(iv).slice());
+    this.padding = checkPadding(options.padding ?? "pkcs7");
+  }
+
+  protected stream(encrypt: boolean): BlockStream {
+    return new BlockStream(this.key, encrypt ? encryptKernel : decryptKernel, this.iv, encrypt, this.padding);
+  }
+}

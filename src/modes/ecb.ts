@@ -1,0 +1,21 @@
+// ECB (SP 800-38A §6.1). Safety: equal plaintext blocks give equal ciphertext blocks, so ECB
+// leaks patterns; use it only for single random blocks or to build other modes.
+import type { AesKey } from "../key.js";
+import { Mode } from "./base.js";
+import { BlockStream, checkPadding, type BulkKernel, type PaddingOptions } from "./stream.js";
+
+const encryptKernel: BulkKernel = (k, key, _state, io, n) => k.ecbEncrypt(key, io, n);
+const decryptKernel: BulkKernel = (k, key, _state, io, n) => k.ecbDecrypt(key, io, n);
+
+export class EcbMode extends Mode<BlockStream> {
+  private readonly padding;
+
+  constructor(key: AesKey, options: PaddingOptions = {}) {
+    super(key, null);
+    this.padding = checkPadding(options.padding ?? "pkcs7");
+  }
+
+  protected stream(encrypt: boolean): BlockStream {
+    return new BlockStream(this.key, encrypt ? encryptKernel : decryptKernel, null, encrypt, this.padding);
+  }
+}

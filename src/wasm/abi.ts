@@ -1,0 +1,56 @@
+// The contract between the TypeScript layer and a core. The WASM module (assembly/index.ts)
+// implements it; so does the pure-TypeScript reference core (src/reference/core.ts), which is
+// how the same API and test suites run on either backend.
+//
+// All numbers are byte offsets into `memory` or byte/bit counts. `key` is a key slot and
+// `state` a state slot (sizes and field offsets in CoreLayout); `io` points at bytes that are
+// processed in place. Lengths for ECB/CBC are multiples of 16 (the host checks).
+
+export interface CoreKernels {
+  /** Expands the key bytes at keyPtr into the key slot; returns Nr (10/12/14) or 0 if keyLen is bad. */
+  expandKey(key: number, keyPtr: number, keyLen: number): number;
+  encryptOne(key: number, src: number, dst: number): void;
+  decryptOne(key: number, src: number, dst: number): void;
+  ecbEncrypt(key: number, io: number, len: number): void;
+  ecbDecrypt(key: number, io: number, len: number): void;
+  cbcEncrypt(key: number, state: number, io: number, len: number): void;
+  cbcDecrypt(key: number, state: number, io: number, len: number): void;
+  /** CFB128; any byte length, resumable mid-block through STATE_POS. */
+  cfbEncrypt(key: number, state: number, io: number, len: number): void;
+  cfbDecrypt(key: number, state: number, io: number, len: number): void;
+  cfb8Encrypt(key: number, state: number, io: number, len: number): void;
+  cfb8Decrypt(key: number, state: number, io: number, len: number): void;
+  /** CFB1 over `nbits` bits, most significant bit of each byte first. */
+  cfb1Encrypt(key: number, state: number, io: number, nbits: number): void;
+  cfb1Decrypt(key: number, state: number, io: number, nbits: number): void;
+  /** OFB; any byte length, resumable mid-block through STATE_POS. */
+  ofb(key: number, state: number, io: number, len: number): void;
+  /** CTR; any byte length; counter bits selected by STATE_CTR_MASK advance, big-endian. */
+  ctr(key: number, state: number, io: number, len: number): void;
+  /** First address the host may use for slots. */
+  heapBase(): number;
+}
+
+export interface CoreLayout {
+  IO: number;
+  IO_SIZE: number;
+  KEY_SLOT_SIZE: number;
+  STATE_SLOT_SIZE: number;
+  KEY_ENC: number;
+  KEY_DEC: number;
+  KEY_ROUNDS: number;
+  STATE_REG: number;
+  STATE_KS: number;
+  STATE_CTR_MASK: number;
+  STATE_POS: number;
+}
+
+/** What a backend provides: kernels, its memory, and where things are in it. */
+export interface CoreInstance {
+  kernels: CoreKernels;
+  /** `buffer` is replaced when the memory grows; `grow` adds 64 KiB pages. */
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  layout: CoreLayout;
+}
+
+export type BackendKind = "wasm" | "wasm-simd" | "js";

@@ -1,0 +1,102 @@
+// Picks and starts the backend: the WASM core when WebAssembly can be compiled here, else the
+// pure-TypeScript reference core (e.g. under a Content-Security-Policy without
+// 'wasm-unsafe-eval'). The module is compiled once and cached, so workers can be given the
+// compiled WebAssembly.Module instead of bytes.
+import type { BackendKind, CoreInstance, CoreKernels, CoreLayout } from "./abi.js";
+import { Core } from "./core.js";
+import { CORE_WASM_BASE64 } from "./core-bytes.js";
+import { createReferenceCore } from "../reference/core.js";
+import { BackendError } from "../errors.js";
+
+let active: Core | undefined;
+let compiled: WebAssembly.Module | undefined;
+const started = new Map<BackendKind, Core>();
+
+export function wasmBytes(): Uint8Array {
+  const bin = atob(CORE_WASM_BASE64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The compiled core (compiled on first use), e.g. to post to a worker. */
+export function wasmModule(): WebAssembly.Module {
+  return (compiled ??= new WebAssembly.Module(wasmBytes() as BufferSource));
+}
+
+/** Instantiates the core from a compiled module; cheap (tens of microseconds). */
+export function instantiateWasm(module: WebAssembly.Module): CoreInstance {
+  const instance = new WebAssembly.Instance(module, {});
+  const x = instance.exports as unknown as CoreKernels & Record<string, WebAssembly.Global> & { memory: WebAssembly.Memory };
+  const layout = {} as CoreLayout;
+  for (const name of LAYOUT_NAMES) layout[name] = x[name].value as number;
+  return { kernels: x, memory: x.memory, layout };
+}
+
+const LAYOUT_NAMES: (keyof CoreLayout)[] = [
+  "IO", "IO_SIZE", "KEY_SLOT_SIZE", "STATE_SLOT_SIZE", "KEY_ENC", "KEY_DEC", "KEY_ROUNDS",
+  "STATE_REG", "STATE_KS", "STATE_CTR_MASK", "STATE_POS",
+];
+
+function start(kind: BackendKind): Core {
+  let core = started.get(kind);
+  if (!core) {
+    if (kind === "js") {
+      core = new Core(createReferenceCore(), "js");
+    } else {
+      let instance: CoreInstance;
+      try {
+        instance = instantiateWasm(wasmModule());
+      } catch (e) {
+        throw new BackendError(`WebAssembly is unavailable here (${(e as Error).message})`);
+      }
+      core = new Core(instance, "wasm");
+    }
+    started.set(kind, core);
+  }
+  return core;
+}
+
+/** Starts the fastest backend that works here, synchronously. Idempotent. */
+export function readySync(): BackendKind {
+  if (!active) {
+    try {
+      active = start("wasm");
+    } catch {
+      active = start("js");
+    }
+  }
+  return active.kind;
+}
+
+/** Starts the fastest backend that works here, compiling WebAssembly off the main thread. */
+export async function ready(): Promise<BackendKind> {
+  if (!active && !compiled) {
+    try {
+      compiled = await WebAssembly.compile(wasmBytes() as BufferSource);
+    } catch {
+      // readySync falls back to the reference core
+    }
+  }
+  return readySync();
+}
+
+/** Which backend new keys use: 'wasm' or 'js' (the reference implementation). */
+export function backend(): BackendKind {
+  return readySync();
+}
+
+/**
+ * Forces a backend for keys created from now on (tests; or 'js' to avoid WebAssembly).
+ * Throws BackendError if it cannot run here.
+ */
+export function useBackend(kind: BackendKind): void {
+  if (kind !== "wasm" && kind !== "js") throw new BackendError(`unknown backend ${JSON.stringify(kind)}`);
+  active = start(kind);
+}
+
+/** The active core, started on first use. */
+export function activeCore(): Core {
+  if (!active) readySync();
+  return active!;
+}

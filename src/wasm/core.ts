@@ -1,0 +1,71 @@
+// A running backend: its kernels, a byte view of its memory, and the allocator of key and
+// state slots. Slots come from free lists, then from a bump pointer above heapBase(); memory
+// grows by whole pages only here, so this is the one place views are rebuilt.
+import type { BackendKind, CoreInstance, CoreKernels, CoreLayout } from "./abi.js";
+
+const PAGE = 65536;
+
+export class Core {
+  readonly kind: BackendKind;
+  readonly k: CoreKernels;
+  readonly layout: CoreLayout;
+  readonly io: number;
+  readonly ioSize: number;
+  /** Byte view of the whole memory; replaced when memory grows. */
+  mem: Uint8Array;
+  private readonly memory: CoreInstance["memory"];
+  private top: number;
+  private readonly free = new Map<number, number[]>();
+  private slotsInUse = 0;
+
+  constructor(instance: CoreInstance, kind: BackendKind) {
+    this.kind = kind;
+    this.k = instance.kernels;
+    this.layout = instance.layout;
+    this.memory = instance.memory;
+    this.io = instance.layout.IO;
+    this.ioSize = instance.layout.IO_SIZE;
+    this.mem = new Uint8Array(this.memory.buffer);
+    this.top = align(this.k.heapBase() >>> 0, 64);
+  }
+
+  allocKeySlot(): number {
+    return this.alloc(this.layout.KEY_SLOT_SIZE);
+  }
+
+  allocStateSlot(): number {
+    return this.alloc(this.layout.STATE_SLOT_SIZE);
+  }
+
+  /** Zeroes a slot (key material, chaining state) and returns it to its free list. */
+  release(ptr: number, size: number): void {
+    this.mem.fill(0, ptr, ptr + size);
+    let list = this.free.get(size);
+    if (!list) this.free.set(size, (list = []));
+    list.push(ptr);
+    this.slotsInUse--;
+  }
+
+  /** Bytes of memory in total, and slots currently handed out (for leak tests). */
+  stats(): { memoryBytes: number; slotsInUse: number } {
+    return { memoryBytes: this.memory.buffer.byteLength, slotsInUse: this.slotsInUse };
+  }
+
+  private alloc(size: number): number {
+    this.slotsInUse++;
+    const reused = this.free.get(size)?.pop();
+    if (reused !== undefined) return reused;
+    const ptr = this.top;
+    this.top += size;
+    const have = this.memory.buffer.byteLength;
+    if (this.top > have) {
+      this.memory.grow(Math.ceil((this.top - have) / PAGE));
+      this.mem = new Uint8Array(this.memory.buffer);
+    }
+    return ptr;
+  }
+}
+
+function align(x: number, to: number): number {
+  return Math.ceil(x / to) * to;
+}
