@@ -1,0 +1,95 @@
+// IndexedDbNonceStore: the nonce mark in IndexedDB, for browsers. One readwrite transaction per
+// advance(): IndexedDB runs overlapping readwrite transactions one at a time, also across tabs
+// of one origin, so reservations are exclusive. The promise resolves on the transaction's
+// `complete` event, with durability "strict" where the browser supports it: durable first,
+// returned second.
+import { NonceStoreLockError, NonceStoreUnavailableError } from "./errors.js";
+import { checkMark, type NonceStore } from "./stores.js";
+
+const OBJECT_STORE = "marks";
+
+export interface IndexedDbNonceStoreOptions {
+  /** Database name (default "aes-wasm-nonce"). */
+  database?: string;
+  /** Key of the record within the database, for several independent sources (default "default"). */
+  name?: string;
+  /** The IDBFactory to use (default globalThis.indexedDB). */
+  indexedDB?: IDBFactory;
+  /** Treat a record that is not a valid mark as empty (start from the clock). Default false. */
+  recoverFromClock?: boolean;
+}
+
+export class IndexedDbNonceStore implements NonceStore {
+  readonly database: string;
+  readonly name: string;
+  readonly #factory: IDBFactory;
+  readonly #recover: boolean;
+  #db: Promise<IDBDatabase> | undefined;
+
+  constructor(options: IndexedDbNonceStoreOptions = {}) {
+    const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    if (!factory) throw new NonceStoreUnavailableError("IndexedDB is not available here; use another NonceStore");
+    this.#factory = factory;
+    this.database = options.database ?? "aes-wasm-nonce";
+    this.name = options.name ?? "default";
+    this.#recover = options.recoverFromClock ?? false;
+  }
+
+  async advance(decide: (stored: number | null) => number): Promise<number> {
+    const db = await this.#open();
+    return new Promise<number>((resolve, reject) => {
+      // "strict" asks the browser to flush to disk before `complete` (Chromium defaults to relaxed).
+      const tx = (db.transaction as (s: string, m: IDBTransactionMode, o?: object) => IDBTransaction)
+        .call(db, OBJECT_STORE, "readwrite", { durability: "strict" });
+      const records = tx.objectStore(OBJECT_STORE);
+      let mark = -1;
+      let failure: unknown;
+      const get = records.get(this.name);
+      get.onsuccess = () => {
+        try {
+          mark = checkMark(decide(this.#stored(get.result)), `IndexedDB ${this.database}/${this.name}`);
+          records.put(mark, this.name);
+        } catch (e) {
+          failure = e;
+          tx.abort();
+        }
+      };
+      tx.oncomplete = () => resolve(mark);
+      tx.onabort = () => reject(failure ?? tx.error ?? new Error("IndexedDB transaction aborted"));
+      tx.onerror = () => undefined; // onabort follows and reports
+    });
+  }
+
+  /** Closes the database connection (it reopens on the next advance). */
+  close(): void {
+    const db = this.#db;
+    this.#db = undefined;
+    db?.then((d) => d.close(), () => undefined);
+  }
+
+  #stored(value: unknown): number | null {
+    if (value === undefined) return null;
+    try {
+      return checkMark(value, `IndexedDB ${this.database}/${this.name}`);
+    } catch (e) {
+      if (this.#recover) return null;
+      throw e;
+    }
+  }
+
+  #open(): Promise<IDBDatabase> {
+    this.#db ??= new Promise<IDBDatabase>((resolve, reject) => {
+      const req = this.#factory.open(this.database, 1);
+      req.onupgradeneeded = () => {
+        if (!req.result.objectStoreNames.contains(OBJECT_STORE)) req.result.createObjectStore(OBJECT_STORE);
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new NonceStoreLockError(`IndexedDB ${this.database} is blocked by another connection`));
+    }).catch((e) => {
+      this.#db = undefined; // let a later call try again
+      throw e;
+    });
+    return this.#db;
+  }
+}

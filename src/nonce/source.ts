@@ -1,0 +1,123 @@
+// NonceSource: initial CTR counter blocks that stay unique when state is lost.
+//
+// Block layout (big-endian):  N N N N N N | 0 | C C C C C C C C C
+//   N: 48-bit nonce, next = max(last + 1, now_ms). Strictly increasing while the store holds;
+//      after a store reset the wall clock keeps it above what was handed out before.
+//   0: a zero byte, so a message of up to 2^80 − 2^72 blocks never counts into the next N.
+//   C: 72 random bits per message; if the store is reset *and* the clock goes back, two
+//      messages with the same N collide only if their block ranges overlap (docs/nonces.md).
+// The whole block increments as one 128-bit integer (counterBits 128, as OpenSSL and Java).
+//
+// Write-ahead: a nonce is inside a range already durable in the store before it is returned.
+// To avoid one store write per message, each write reserves `reserve` values ahead.
+import { StateError, InputTypeError } from "../errors.js";
+import type { AesKey } from "../key.js";
+import type { CtrMode, CtrOptions } from "../modes/ctr.js";
+import { NonceExhaustedError } from "./errors.js";
+import { NONCE_MAX, type NonceStore } from "./stores.js";
+
+/** The most blocks a message can have before its counter would reach the next N's range. */
+export const MAX_BLOCKS_PER_MESSAGE_LIMIT = 2 ** 80 - 2 ** 72;
+/** Default per-message limit: 2^32 blocks = 64 GiB (keeps the degraded-case odds small). */
+export const DEFAULT_MAX_BLOCKS_PER_MESSAGE = 2 ** 32;
+/** Default reservation: one store write per 1000 nonces (about a second of clock). */
+export const DEFAULT_NONCE_RESERVE = 1000;
+
+export interface NonceSourceOptions {
+  /** Where the high-water mark persists (MemoryNonceStore, FileNonceStore, IndexedDbNonceStore). */
+  store: NonceStore;
+  /**
+   * Values reserved per store write (default 1000). 1 writes on every next(). Larger values
+   * cost fewer writes, but let nonces run further ahead of the clock when several sources share
+   * a store, which weakens the clock's protection after a store reset by that many ms.
+   */
+  reserve?: number;
+  /** Blocks one message may use (default 2^32); CTR modes made with `ctrOptions` enforce it. */
+  maxBlocksPerMessage?: number;
+  /** Milliseconds since the Unix epoch (default Date.now). Injectable for tests. */
+  now?: () => number;
+  /** Fills its argument with random bytes (default crypto.getRandomValues). Injectable for tests. */
+  random?: (bytes: Uint8Array) => void;
+}
+
+export class NonceSource {
+  readonly reserve: number;
+  readonly maxBlocksPerMessage: number;
+  readonly #store: NonceStore;
+  readonly #now: () => number;
+  readonly #random: (bytes: Uint8Array) => void;
+  #last = -1; // largest N handed out by this source
+  #reservedUpTo = -1; // this source owns every N in (its last store read, #reservedUpTo]
+  #queue: Promise<unknown> = Promise.resolve(); // the mutex: draws run one after another
+
+  constructor(options: NonceSourceOptions) {
+    const store = options?.store;
+    if (!store || typeof store.advance !== "function") {
+      throw new InputTypeError("NonceSource needs { store } with an advance() method");
+    }
+    this.#store = store;
+    this.reserve = checkInteger(options.reserve ?? DEFAULT_NONCE_RESERVE, 1, NONCE_MAX, "reserve");
+    this.maxBlocksPerMessage = checkInteger(options.maxBlocksPerMessage ?? DEFAULT_MAX_BLOCKS_PER_MESSAGE,
+      1, MAX_BLOCKS_PER_MESSAGE_LIMIT, "maxBlocksPerMessage");
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? ((b) => globalThis.crypto.getRandomValues(b));
+  }
+
+  /** The CTR options that go with this source's blocks: `key.ctr(block, source.ctrOptions)`. */
+  get ctrOptions(): Required<CtrOptions> {
+    return { counterBits: 128, maxBlocks: this.maxBlocksPerMessage };
+  }
+
+  /** A fresh 16-byte initial counter block. Concurrent calls never share an N. */
+  next(): Promise<Uint8Array> {
+    const draw = this.#queue.then(() => this.#draw());
+    this.#queue = draw.catch(() => undefined); // one failed draw must not block the ones after it
+    return draw;
+  }
+
+  /** A CTR mode for one message under `key`, with this source's block and limit. */
+  async ctr(key: AesKey): Promise<CtrMode> {
+    const block = await this.next();
+    return key.ctr(block, this.ctrOptions);
+  }
+
+  async #draw(): Promise<Uint8Array> {
+    const n = await this.#nextNonce();
+    const block = new Uint8Array(16);
+    let x = n;
+    for (let i = 5; i >= 0; i--) {
+      block[i] = x % 256;
+      x = Math.floor(x / 256);
+    }
+    // block[6] stays 0: the headroom byte.
+    this.#random(block.subarray(7));
+    return block;
+  }
+
+  async #nextNonce(): Promise<number> {
+    const now = this.#now();
+    if (!Number.isFinite(now) || now < 0) throw new StateError(`clock returned ${now}, not a time in ms`);
+    const wanted = Math.max(this.#last + 1, Math.floor(now));
+    if (wanted <= this.#reservedUpTo) {
+      this.#last = wanted;
+      return wanted;
+    }
+    let first = 0;
+    const high = await this.#store.advance((stored) => {
+      // Above everything any source has reserved from this store, and not below the clock.
+      first = Math.max(wanted, stored === null ? 0 : stored + 1);
+      if (first > NONCE_MAX) throw new NonceExhaustedError("the 48-bit nonce field is used up");
+      return Math.min(first + this.reserve - 1, NONCE_MAX);
+    });
+    this.#reservedUpTo = high;
+    this.#last = first;
+    return first;
+  }
+}
+
+function checkInteger(value: unknown, min: number, max: number, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new StateError(`${what} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
