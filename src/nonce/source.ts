@@ -11,8 +11,7 @@
 // Write-ahead: a nonce is inside a range already durable in the store before it is returned.
 // To avoid one store write per message, each write reserves `reserve` values ahead.
 import { StateError, InputTypeError } from "../errors.js";
-import type { AesKey } from "../key.js";
-import type { CtrMode, CtrOptions } from "../modes/ctr.js";
+import type { CtrOptions } from "../modes/ctr.js";
 import { NonceExhaustedError } from "./errors.js";
 import { NONCE_MAX, type NonceStore } from "./stores.js";
 
@@ -73,12 +72,6 @@ export class NonceSource {
     const draw = this.#queue.then(() => this.#draw());
     this.#queue = draw.catch(() => undefined); // one failed draw must not block the ones after it
     return draw;
-  }
-
-  /** A CTR mode for one message under `key`, with this source's block and limit. */
-  async ctr(key: AesKey): Promise<CtrMode> {
-    const block = await this.next();
-    return key.ctr(block, this.ctrOptions);
   }
 
   async #draw(): Promise<Uint8Array> {
