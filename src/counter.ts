@@ -43,3 +43,16 @@ export function addToCounter(start: Uint8Array, blocks: bigint, counterBits: num
   const low = x & (space - 1n);
   return bigIntToBlock((x - low) | ((low + blocks) % space));
 }
+
+/**
+ * Validates a block index for random access (a non-negative safe integer or any non-negative
+ * bigint) and returns it as a bigint. Whether it is past the end is the caller's check.
+ */
+export function toBlockIndex(i: unknown): bigint {
+  if (typeof i === "bigint") {
+    if (i < 0n) throw new StateError(`block index must be non-negative, got ${i}`);
+    return i;
+  }
+  if (typeof i === "number" && Number.isSafeInteger(i) && i >= 0) return BigInt(i);
+  throw new StateError(`block index must be a non-negative safe integer or bigint, got ${String(i)}`);
+}

@@ -6,8 +6,12 @@
 // counterBits = n < 128 advances only the low n bits and wraps within them (WebCrypto's
 // `length`). Either way a stream makes at most 2^n blocks: one more is CounterExhaustedError,
 // raised before any byte of the offending chunk is processed.
+//
+// Random access: block i of the keystream is AES_k(counter block i), and counter block i is
+// the initial block advanced i times under the same rule, so keystreamBlock(i) and seek() need
+// no state but the initial block (this is also what lets a worker pool split a message).
 import { CounterExhaustedError, StateError } from "../errors.js";
-import { checkCounterBits, counterMask } from "../counter.js";
+import { addToCounter, checkCounterBits, counterMask, counterSpace, toBlockIndex } from "../counter.js";
 import type { AesKey } from "../key.js";
 import { Mode } from "./base.js";
 import { ByteStream, checkIv, type BulkKernel } from "./stream.js";
@@ -29,7 +33,8 @@ export class CtrMode extends Mode<CtrStream> {
   readonly maxBlocks: number;
 
   constructor(key: AesKey, counterBlock: Uint8Array, options: CtrOptions = {}) {
-    super(key, checkIv(counterBlock, "counter block").slice());
+    // new Uint8Array(x) copies; x.slice() would not when x is a Node Buffer.
+    super(key, new Uint8Array(checkIv(counterBlock, "counter block")));
     this.counterBits = checkCounterBits(options.counterBits ?? 128);
     // A JS process cannot stream 2^49 blocks (2^53 bytes), so wider counters need no limit.
     const space = this.counterBits >= 49 ? Infinity : 2 ** this.counterBits;
@@ -40,19 +45,86 @@ export class CtrMode extends Mode<CtrStream> {
     this.maxBlocks = Math.min(space, max);
   }
 
-  protected stream(_encrypt: boolean): CtrStream {
-    return new CtrStream(this.key, this.iv!, this.counterBits, this.maxBlocks);
+  /**
+   * Keystream block `i` (0-based): AES_k(counter block i), where counter block i is the
+   * initial block advanced i times within the low `counterBits` bits. Encrypting byte `b` of a
+   * message XORs it with byte `b % 16` of keystreamBlock(floor(b / 16)).
+   * CounterExhaustedError if `i` is past the stream's block limit.
+   */
+  keystreamBlock(i: number | bigint, output?: Uint8Array): Uint8Array {
+    const index = toBlockIndex(i);
+    const limit = this.maxBlocks === Infinity ? counterSpace(this.counterBits) : BigInt(this.maxBlocks);
+    if (index >= limit) {
+      throw new CounterExhaustedError(`block ${index} is past this CTR stream's ${limit} blocks (${this.counterBits}-bit counter)`);
+    }
+    const block = addToCounter(this.iv!, index, this.counterBits);
+    try {
+      return this.key.encryptBlock(block, output);
+    } finally {
+      block.fill(0);
+    }
+  }
+
+  protected stream(encrypt: boolean): CtrStream {
+    return new CtrStream(this.key, this.iv!, this.counterBits, this.maxBlocks, encrypt);
   }
 }
 
 export class CtrStream extends ByteStream {
   private bytesDone = 0;
+  /** Bytes an encryptor has already produced: it may not seek back below this. */
+  private highWater = 0;
+  private readonly initial: Uint8Array;
 
   constructor(key: AesKey, counterBlock: Uint8Array, private readonly counterBits: number,
-    private readonly maxBlocks: number) {
+    private readonly maxBlocks: number, private readonly encrypting = false) {
     super(key, kernel, counterBlock);
+    this.initial = new Uint8Array(counterBlock); // a copy, wiped at final()
     const core = key.core;
     core.mem.set(counterMask(counterBits), this.state + core.layout.STATE_CTR_MASK);
+  }
+
+  /** Byte offset in the message of the next byte update() will process. */
+  get position(): number {
+    return this.bytesDone;
+  }
+
+  /**
+   * Moves to byte `byteOffset` of the message: the next update() processes bytes from there,
+   * exactly as if the bytes before it had been passed through update(). A decryptor may seek
+   * anywhere; an encryptor only forward, since going back and encrypting other bytes over the
+   * same positions would reuse keystream (StateError).
+   */
+  seek(byteOffset: number): this {
+    this.assertOpen();
+    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0) {
+      throw new StateError(`byteOffset must be a non-negative safe integer, got ${String(byteOffset)}`);
+    }
+    if (Math.ceil(byteOffset / 16) > this.maxBlocks) {
+      throw new CounterExhaustedError(
+        `offset ${byteOffset} is past this CTR stream's ${this.maxBlocks} blocks (${this.counterBits}-bit counter)`);
+    }
+    if (this.encrypting && byteOffset < this.highWater) {
+      throw new StateError(`an encryptor cannot seek back to ${byteOffset} (already encrypted up to ${this.highWater}): that would reuse keystream`);
+    }
+    const core = this.key.core;
+    const { STATE_REG, STATE_KS, STATE_POS } = core.layout;
+    const block = BigInt(Math.floor(byteOffset / 16));
+    const within = byteOffset % 16;
+    const mem = core.mem;
+    if (within !== 0) {
+      // Mid-block: the kernel continues from the keystream block in STATE_KS at STATE_POS,
+      // with the register already holding the next counter block.
+      const ks = this.state + STATE_KS;
+      mem.set(addToCounter(this.initial, block, this.counterBits), ks);
+      core.k.encryptOne(this.key.slot, ks, ks);
+      mem.set(addToCounter(this.initial, block + 1n, this.counterBits), this.state + STATE_REG);
+    } else {
+      mem.set(addToCounter(this.initial, block, this.counterBits), this.state + STATE_REG);
+    }
+    new DataView(mem.buffer, mem.byteOffset).setUint32(this.state + STATE_POS, within, true);
+    this.bytesDone = byteOffset;
+    return this;
   }
 
   protected override beforeUpdate(length: number): void {
@@ -62,5 +134,11 @@ export class CtrStream extends ByteStream {
         `this CTR stream allows ${this.maxBlocks} blocks (${this.counterBits}-bit counter); the data needs ${blocks}`);
     }
     this.bytesDone += length;
+    this.highWater = Math.max(this.highWater, this.bytesDone);
+  }
+
+  protected override finish(): void {
+    this.initial.fill(0);
+    super.finish();
   }
 }
