@@ -159,7 +159,7 @@ describe("FileNonceStore across processes", () => {
     const path = fresh();
     const handed: number[] = []; // every N any killed process printed after next() returned
     // Kill points that are not multiples of the reservation (50): reserved values go unused.
-    for (const killAfter of [137, 523, 1009]) {
+    for (const killAfter of [137, 589, 1077, 1346]) {
       // A stopped clock, so only the store can keep a restarted process above the killed one.
       const kid = child([path, 1_000_000, 50, T0, "each"]);
       const run: number[] = [];
