@@ -161,11 +161,30 @@ describe("write-ahead reservation", () => {
 describe("mutex", () => {
   it("concurrent next() calls never share an N (slow store, stopped clock)", async () => {
     const c = clock(T0);
-    const source = new NonceSource({ store: new RecordingStore(), reserve: 3, now: c.now });
+    const store = new RecordingStore();
+    const source = new NonceSource({ store, reserve: 3, now: c.now });
     const blocks = await Promise.all(Array.from({ length: 200 }, () => source.next()));
     const ns = blocks.map(nonceOf);
     expect(new Set(ns).size).toBe(200);
     expect(ns).toEqual([...ns].sort((x, y) => x - y)); // handed out in call order
+    // Draws waited for each other's reservation instead of all going to the store at once.
+    expect(store.writes).toHaveLength(Math.ceil(200 / 3));
+    expect(ns[199] - ns[0]).toBe(199);
+  });
+
+  it("serializes draws even over a store whose read and write are not atomic", async () => {
+    // A naive custom store: reads, waits, writes. Unserialized draws would read the same mark.
+    let mark: number | null = null;
+    const naive: NonceStore = {
+      async advance(decide) {
+        const seen = mark;
+        await new Promise((r) => setTimeout(r, 1));
+        return (mark = decide(seen));
+      },
+    };
+    const source = new NonceSource({ store: naive, reserve: 1, now: () => T0 });
+    const ns = (await Promise.all(Array.from({ length: 50 }, () => source.next()))).map(nonceOf);
+    expect(new Set(ns).size).toBe(50);
   });
 
   it("a failed store write rejects that call only; later calls still work", async () => {
