@@ -1,6 +1,7 @@
 // CFB with 128-, 8- and 1-bit segments (SP 800-38A §6.3).
 import { encryptBlock } from "./block";
-import { STATE_REG, STATE_KS, STATE_POS } from "./layout";
+import { KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_POS } from "./layout";
+import { enc1, enc2 } from "./rounds.generated";
 
 // CFB128, any byte length. While a block is in progress the register holds E(previous
 // ciphertext block) with its first STATE_POS bytes already replaced by ciphertext, so that
@@ -16,15 +17,23 @@ export function cfbEncrypt(key: usize, state: usize, io: usize, len: usize): voi
     i++;
     n = (n + 1) & 15;
   }
-  for (; len - i >= 16; i += 16) {
-    encryptBlock(key, reg, reg);
-    const p = io + i;
-    const c0 = load<u64>(p) ^ load<u64>(reg);
-    const c1 = load<u64>(p, 8) ^ load<u64>(reg, 8);
-    store<u64>(p, c0);
-    store<u64>(p, c1, 8);
-    store<u64>(reg, c0);
-    store<u64>(reg, c1, 8);
+  if (len - i >= 16) {
+    // Serial: each ciphertext block is the next input; it stays in locals.
+    const k = key + KEY_ENC;
+    const nr = load<u32>(key + KEY_ROUNDS);
+    let r0 = load<u32>(reg), r1 = load<u32>(reg, 4), r2 = load<u32>(reg, 8), r3 = load<u32>(reg, 12);
+    for (; len - i >= 16; i += 16) {
+      const p = io + i;
+      enc1(k, nr, 0, r0, r1, r2, r3, p, true, p);
+      r0 = load<u32>(p);
+      r1 = load<u32>(p, 4);
+      r2 = load<u32>(p, 8);
+      r3 = load<u32>(p, 12);
+    }
+    store<u32>(reg, r0);
+    store<u32>(reg, r1, 4);
+    store<u32>(reg, r2, 8);
+    store<u32>(reg, r3, 12);
   }
   if (i < len) {
     encryptBlock(key, reg, reg);
@@ -35,6 +44,30 @@ export function cfbEncrypt(key: usize, state: usize, io: usize, len: usize): voi
     }
   }
   store<u32>(state + STATE_POS, <u32>n);
+}
+
+// Full blocks of CFB128 decryption, in parallel (P_i = E(C_(i-1)) ^ C_i), two at a time,
+// walking backwards so that C_(i-1) is still in memory when block i is written.
+function cfbDecryptBlocks(key: usize, reg: usize, io: usize, len: usize): void {
+  const k = key + KEY_ENC;
+  const nr = load<u32>(key + KEY_ROUNDS);
+  let p = io + len - 16; // highest block not yet decrypted
+  const n0 = load<u32>(p), n1 = load<u32>(p, 4), n2 = load<u32>(p, 8), n3 = load<u32>(p, 12);
+  for (; p - io >= 32; p -= 32) {
+    const q = p - 16;
+    const a = p - 32;
+    enc2(k, nr, 0, load<u32>(a), load<u32>(a, 4), load<u32>(a, 8), load<u32>(a, 12),
+      load<u32>(q), load<u32>(q, 4), load<u32>(q, 8), load<u32>(q, 12), q, true, q);
+  }
+  if (p != io) {
+    const a = p - 16;
+    enc1(k, nr, 0, load<u32>(a), load<u32>(a, 4), load<u32>(a, 8), load<u32>(a, 12), p, true, p);
+  }
+  enc1(k, nr, 0, load<u32>(reg), load<u32>(reg, 4), load<u32>(reg, 8), load<u32>(reg, 12), io, true, io);
+  store<u32>(reg, n0);
+  store<u32>(reg, n1, 4);
+  store<u32>(reg, n2, 8);
+  store<u32>(reg, n3, 12);
 }
 
 export function cfbDecrypt(key: usize, state: usize, io: usize, len: usize): void {
@@ -48,15 +81,10 @@ export function cfbDecrypt(key: usize, state: usize, io: usize, len: usize): voi
     i++;
     n = (n + 1) & 15;
   }
-  for (; len - i >= 16; i += 16) {
-    encryptBlock(key, reg, reg);
-    const p = io + i;
-    const c0 = load<u64>(p);
-    const c1 = load<u64>(p, 8);
-    store<u64>(p, c0 ^ load<u64>(reg));
-    store<u64>(p, c1 ^ load<u64>(reg, 8), 8);
-    store<u64>(reg, c0);
-    store<u64>(reg, c1, 8);
+  const blocks = (len - i) >> 4;
+  if (blocks != 0) {
+    cfbDecryptBlocks(key, reg, io + i, blocks << 4);
+    i += blocks << 4;
   }
   if (i < len) {
     encryptBlock(key, reg, reg);

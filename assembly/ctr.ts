@@ -3,7 +3,19 @@
 // Node, the low `length` bits for WebCrypto), the others stay fixed. The host checks that a
 // call never wraps the counter into blocks already used.
 import { encryptBlock } from "./block";
-import { STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS } from "./layout";
+import { encCol } from "./columns";
+import { KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS, TE0, TE1, TE2, TE3 } from "./layout";
+import { enc1, enc2 } from "./rounds.generated";
+
+// Table lookup of byte `i` (0..3) of column word x.
+@inline function te(table: usize, x: u32, i: u32): u32 {
+  return load<u32>(table + ((x >> (8 * i)) << 2 & 0x3fc));
+}
+
+// The counter as the four little-endian column words of the block on the wire.
+@inline function word(half: u64, second: bool): u32 {
+  return second ? bswap<u32>(<u32>half) : bswap<u32>(<u32>(half >> 32));
+}
 
 export function ctr(key: usize, state: usize, io: usize, len: usize): void {
   const reg = state + STATE_REG;
@@ -19,26 +31,81 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
     store<u32>(state + STATE_POS, <u32>n);
     return;
   }
+  const k = key + KEY_ENC;
+  const nr = load<u32>(key + KEY_ROUNDS);
   const mHi = bswap<u64>(load<u64>(state + STATE_CTR_MASK));
   const mLo = bswap<u64>(load<u64>(state + STATE_CTR_MASK, 8));
   let hi = bswap<u64>(load<u64>(reg));
   let lo = bswap<u64>(load<u64>(reg, 8));
-  for (; i < len; i += 16) {
-    store<u64>(ks, bswap<u64>(hi));
-    store<u64>(ks, bswap<u64>(lo), 8);
-    encryptBlock(key, ks, ks);
+  let p = io + i;
+  const end = io + len;
+
+  if ((mLo & 0xff) == 0xff) {
+    // Fast path: the whole last counter byte advances, so in a run of blocks that ends where
+    // that byte wraps, the byte is the only difference. It enters AddRoundKey in column 3,
+    // row 3; round 1 then depends on it only in column 0 (one lookup), and round 2 in each
+    // column only through one lookup of that column 0. The rest of rounds 1 and 2 is done
+    // once per run (up to 256 blocks).
+    while (end - p >= 16) {
+      const first = <u32>lo & 0xff;
+      let run: u32 = 256 - first;
+      const avail = <u32>((end - p) >> 4);
+      if (avail < run) run = avail;
+      const k15 = load<u32>(k, 12) >> 24; // round key byte that meets the counter byte
+      const s0 = word(hi, false) ^ load<u32>(k);
+      const s1 = word(hi, true) ^ load<u32>(k, 4);
+      const s2 = word(lo, false) ^ load<u32>(k, 8);
+      const s3 = word(lo, true) ^ load<u32>(k, 12); // only its low three bytes are used
+      const c0 = te(TE0, s0, 0) ^ te(TE1, s1, 1) ^ te(TE2, s2, 2) ^ load<u32>(k, 16);
+      const t1 = encCol(s1, s2, s3, s0) ^ load<u32>(k, 20);
+      const t2 = encCol(s2, s3, s0, s1) ^ load<u32>(k, 24);
+      const t3 = encCol(s3, s0, s1, s2) ^ load<u32>(k, 28);
+      const d0 = te(TE1, t1, 1) ^ te(TE2, t2, 2) ^ te(TE3, t3, 3) ^ load<u32>(k, 32);
+      const d1 = te(TE0, t1, 0) ^ te(TE1, t2, 1) ^ te(TE2, t3, 2) ^ load<u32>(k, 36);
+      const d2 = te(TE0, t2, 0) ^ te(TE1, t3, 1) ^ te(TE3, t1, 3) ^ load<u32>(k, 40);
+      const d3 = te(TE0, t3, 0) ^ te(TE2, t1, 2) ^ te(TE3, t2, 3) ^ load<u32>(k, 44);
+      // Per block: column 0 of round 1 (a), then round 2 = d ^ one lookup of a per column.
+      let c = first;
+      const stop = p + (<usize>(run & ~1) << 4);
+      for (; p < stop; p += 32, c += 2) {
+        const a = c0 ^ load<u32>(((c ^ k15) & 0xff) << 2, TE3);
+        const b = c0 ^ load<u32>((((c + 1) ^ k15) & 0xff) << 2, TE3);
+        enc2(k, nr, 2,
+          d0 ^ te(TE0, a, 0), d1 ^ te(TE3, a, 3), d2 ^ te(TE2, a, 2), d3 ^ te(TE1, a, 1),
+          d0 ^ te(TE0, b, 0), d1 ^ te(TE3, b, 3), d2 ^ te(TE2, b, 2), d3 ^ te(TE1, b, 1),
+          p, true, p);
+      }
+      if (run & 1) {
+        const a = c0 ^ load<u32>(((c ^ k15) & 0xff) << 2, TE3);
+        enc1(k, nr, 2, d0 ^ te(TE0, a, 0), d1 ^ te(TE3, a, 3), d2 ^ te(TE2, a, 2), d3 ^ te(TE1, a, 1),
+          p, true, p);
+        p += 16;
+      }
+      // Set the last byte to the last counter used, then one ordinary step (it may carry).
+      lo = (lo & ~<u64>0xff) | <u64>(first + run - 1);
+      const lo1 = lo + 1;
+      const hi1 = lo1 == 0 ? hi + 1 : hi;
+      lo = (lo & ~mLo) | (lo1 & mLo);
+      hi = (hi & ~mHi) | (hi1 & mHi);
+    }
+  }
+  // Generic path (a mask that does not cover the whole last byte), then a partial last block
+  // whose keystream stays in STATE_KS for the next call.
+  while (p < end) {
+    const full = end - p >= 16;
+    const dst = full ? p : ks;
+    enc1(k, nr, 0, word(hi, false), word(hi, true), word(lo, false), word(lo, true), dst, full, p);
     // counter + 1 within the mask
     const lo1 = lo + 1;
     const hi1 = lo1 == 0 ? hi + 1 : hi;
     lo = (lo & ~mLo) | (lo1 & mLo);
     hi = (hi & ~mHi) | (hi1 & mHi);
-    const p = io + i;
-    if (len - i >= 16) {
-      store<u64>(p, load<u64>(p) ^ load<u64>(ks));
-      store<u64>(p, load<u64>(p, 8) ^ load<u64>(ks, 8), 8);
+    if (full) {
+      p += 16;
     } else {
-      n = len - i;
+      n = end - p;
       for (let j: usize = 0; j < n; j++) store<u8>(p + j, load<u8>(p + j) ^ load<u8>(ks + j));
+      p = end;
     }
   }
   store<u64>(reg, bswap<u64>(hi));
