@@ -1,0 +1,19 @@
+// Errors of the worker pool. Like every error of the library they are AesErrors with a stable
+// `code`. Cancelling a job with an AbortSignal rejects with the signal's own reason instead
+// (an AbortError DOMException unless the caller gave another), as fetch() does.
+import { AesError } from "../errors.js";
+
+/** The pool was closed before or while the job ran. */
+export class PoolClosedError extends AesError {
+  constructor() { super("ERR_AES_POOL_CLOSED", "the worker pool is closed"); }
+}
+
+/** A worker died (crash, exit, termination) or failed while it held part of the job. */
+export class WorkerCrashedError extends AesError {
+  constructor(message: string) { super("ERR_AES_WORKER_CRASHED", message); }
+}
+
+/** A worker stopped answering: its task ran far past any plausible time; it was replaced. */
+export class WorkerTimeoutError extends AesError {
+  constructor(message: string) { super("ERR_AES_WORKER_TIMEOUT", message); }
+}

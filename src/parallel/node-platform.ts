@@ -1,0 +1,27 @@
+// Node glue: worker_threads. Workers are unref'd while idle so an idle pool never keeps the
+// process alive; the pool refs a worker while it holds a task.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Platform } from "./platform.js";
+
+export const nodePlatform: Platform = {
+  name: "node",
+  sharedMemory: true,
+  defaultSize: () => availableParallelism(),
+  spawn(url, events) {
+    const worker = new Worker(url ?? new URL("./node-worker.js", import.meta.url));
+    worker.unref();
+    worker.on("message", events.message);
+    worker.on("error", (e: Error) => events.failure(`worker error: ${e.message}`));
+    worker.on("messageerror", (e: Error) => events.failure(`unreadable message from worker: ${e.message}`));
+    worker.on("exit", (code: number) => events.failure(`worker exited (code ${code})`));
+    return {
+      post: (message, transfer) => worker.postMessage(message, transfer),
+      terminate: async () => {
+        await worker.terminate();
+      },
+      ref: () => worker.ref(),
+      unref: () => worker.unref(),
+    };
+  },
+};

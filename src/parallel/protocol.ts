@@ -1,0 +1,29 @@
+// Messages between the pool and its workers. Data never travels inside a message by copy:
+// `buffer` is a SharedArrayBuffer both sides see, or an ArrayBuffer moved in the transfer list.
+import type { Op } from "./ops.js";
+
+export type ToWorker =
+  /** Sent once per worker: the compiled core, instantiated there. */
+  | { type: "init"; module: WebAssembly.Module }
+  /** Run `op` in place over buffer[offset, offset + length). */
+  | {
+    type: "task";
+    id: number;
+    op: Op;
+    key: Uint8Array;
+    /** The 16-byte register for this piece: IV, counter block or previous ciphertext block. */
+    state: Uint8Array | null;
+    counterBits: number;
+    buffer: SharedArrayBuffer | ArrayBuffer;
+    offset: number;
+    length: number;
+  }
+  /** Wipe key schedules and state, then answer "closed". */
+  | { type: "close" };
+
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "done"; id: number; buffer?: ArrayBuffer }
+  | { type: "failed"; id: number; message: string }
+  | { type: "init-failed"; message: string }
+  | { type: "closed" };

@@ -1,0 +1,45 @@
+// How a job is cut for the pool. Every block of CTR keystream, every ECB block and every block
+// of CBC/CFB decryption depends only on the key, the IV/counter and (for CBC/CFB) the previous
+// ciphertext block, so a message can be cut at any 16-byte boundary and the pieces run
+// anywhere. Pieces are contiguous (one copy in and out per piece) and several per worker, so
+// a worker that finishes early (or is shared with another job) takes the next piece.
+
+/**
+ * Below this many bytes a job runs on the calling thread: a round trip through a worker
+ * (post, wake, reply) costs about as much as encrypting this much here. Measured with
+ * bench/parallel.bench.mjs on a 2-core machine (see the README's pool section).
+ */
+export const DEFAULT_THRESHOLD = 256 * 1024;
+
+/** Smallest piece worth a message of its own (a few times the round-trip cost). */
+export const MIN_PIECE = 32 * 1024;
+
+/** Pieces per worker: enough to even out finishing times, few enough to keep overhead low. */
+export const PIECES_PER_WORKER = 4;
+
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export interface SplitOptions {
+  minPiece?: number;
+  piecesPerWorker?: number;
+}
+
+/** Cuts [0, length) into contiguous ranges whose starts are multiples of 16. */
+export function splitRanges(length: number, workers: number, options: SplitOptions = {}): Range[] {
+  const minPiece = Math.max(16, options.minPiece ?? MIN_PIECE);
+  const perWorker = Math.max(1, options.piecesPerWorker ?? PIECES_PER_WORKER);
+  if (length <= 0) return [];
+  const pieces = Math.max(1, Math.min(workers * perWorker, Math.floor(length / minPiece)));
+  const size = Math.ceil(length / pieces / 16) * 16;
+  const ranges: Range[] = [];
+  for (let start = 0; start < length; start += size) ranges.push({ start, end: Math.min(length, start + size) });
+  return ranges;
+}
+
+/** Whether a job of `length` bytes goes to the workers (else it runs on the calling thread). */
+export function worthAWorker(length: number, threshold: number): boolean {
+  return length >= threshold;
+}
