@@ -25,3 +25,8 @@ export { bytesToHex, hexToBytes } from "./bytes.js";
 export { encryptBlockHex, decryptBlockHex } from "./hex.js";
 export { toTransformStream } from "./stream/web.js";
 export * from "./errors.js";
+export { NonceSource, DEFAULT_NONCE_RESERVE, DEFAULT_MAX_BLOCKS_PER_MESSAGE, MAX_BLOCKS_PER_MESSAGE_LIMIT, type NonceSourceOptions } from "./nonce/source.js";
+export { MemoryNonceStore, NONCE_MAX, type NonceStore } from "./nonce/stores.js";
+export { IndexedDbNonceStore, type IndexedDbNonceStoreOptions } from "./nonce/indexeddb-store.js";
+export { sealCtr, openCtr, COUNTER_BLOCK_BYTES, type OpenCtrOptions } from "./nonce/envelope.js";
+export * from "./nonce/errors.js";

@@ -25,7 +25,10 @@ export interface CoreKernels {
   cfb1Decrypt(key: number, state: number, io: number, nbits: number): void;
   /** OFB; any byte length, resumable mid-block through STATE_POS. */
   ofb(key: number, state: number, io: number, len: number): void;
-  /** CTR; any byte length; counter bits selected by STATE_CTR_MASK advance, big-endian. */
+  /**
+   * CTR; any byte length; counter bits selected by STATE_CTR_MASK advance, big-endian.
+   * STATE_KS holds the current keystream block only while STATE_POS != 0.
+   */
   ctr(key: number, state: number, io: number, len: number): void;
   /** First address the host may use for slots. */
   heapBase(): number;
