@@ -7,10 +7,15 @@ import { encCol } from "./columns";
 import { KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS, TE0, TE1, TE2, TE3 } from "./layout";
 import { enc1, enc2 } from "./rounds.generated";
 
-// Table lookup of byte `i` (0..3) of column word x.
-@inline function te(table: usize, x: u32, i: u32): u32 {
-  return load<u32>(table + ((x >> (8 * i)) << 2 & 0x3fc));
+// Lookup of byte `i` (0..3) of column word x in TE0..TE3; one function per table so that
+// the table base stays a constant load offset.
+@inline function idx(x: u32, i: u32): usize {
+  return i == 0 ? (x << 2) & 0x3fc : (x >> (8 * i - 2)) & 0x3fc;
 }
+@inline function te0(x: u32, i: u32): u32 { return load<u32>(idx(x, i), TE0); }
+@inline function te1(x: u32, i: u32): u32 { return load<u32>(idx(x, i), TE1); }
+@inline function te2(x: u32, i: u32): u32 { return load<u32>(idx(x, i), TE2); }
+@inline function te3(x: u32, i: u32): u32 { return load<u32>(idx(x, i), TE3); }
 
 // The counter as the four little-endian column words of the block on the wire.
 @inline function word(half: u64, second: bool): u32 {
@@ -56,14 +61,14 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
       const s1 = word(hi, true) ^ load<u32>(k, 4);
       const s2 = word(lo, false) ^ load<u32>(k, 8);
       const s3 = word(lo, true) ^ load<u32>(k, 12); // only its low three bytes are used
-      const c0 = te(TE0, s0, 0) ^ te(TE1, s1, 1) ^ te(TE2, s2, 2) ^ load<u32>(k, 16);
+      const c0 = te0(s0, 0) ^ te1(s1, 1) ^ te2(s2, 2) ^ load<u32>(k, 16);
       const t1 = encCol(s1, s2, s3, s0) ^ load<u32>(k, 20);
       const t2 = encCol(s2, s3, s0, s1) ^ load<u32>(k, 24);
       const t3 = encCol(s3, s0, s1, s2) ^ load<u32>(k, 28);
-      const d0 = te(TE1, t1, 1) ^ te(TE2, t2, 2) ^ te(TE3, t3, 3) ^ load<u32>(k, 32);
-      const d1 = te(TE0, t1, 0) ^ te(TE1, t2, 1) ^ te(TE2, t3, 2) ^ load<u32>(k, 36);
-      const d2 = te(TE0, t2, 0) ^ te(TE1, t3, 1) ^ te(TE3, t1, 3) ^ load<u32>(k, 40);
-      const d3 = te(TE0, t3, 0) ^ te(TE2, t1, 2) ^ te(TE3, t2, 3) ^ load<u32>(k, 44);
+      const d0 = te1(t1, 1) ^ te2(t2, 2) ^ te3(t3, 3) ^ load<u32>(k, 32);
+      const d1 = te0(t1, 0) ^ te1(t2, 1) ^ te2(t3, 2) ^ load<u32>(k, 36);
+      const d2 = te0(t2, 0) ^ te1(t3, 1) ^ te3(t1, 3) ^ load<u32>(k, 40);
+      const d3 = te0(t3, 0) ^ te2(t1, 2) ^ te3(t2, 3) ^ load<u32>(k, 44);
       // Per block: column 0 of round 1 (a), then round 2 = d ^ one lookup of a per column.
       let c = first;
       const stop = p + (<usize>(run & ~1) << 4);
@@ -71,13 +76,13 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
         const a = c0 ^ load<u32>(((c ^ k15) & 0xff) << 2, TE3);
         const b = c0 ^ load<u32>((((c + 1) ^ k15) & 0xff) << 2, TE3);
         enc2(k, nr, 2,
-          d0 ^ te(TE0, a, 0), d1 ^ te(TE3, a, 3), d2 ^ te(TE2, a, 2), d3 ^ te(TE1, a, 1),
-          d0 ^ te(TE0, b, 0), d1 ^ te(TE3, b, 3), d2 ^ te(TE2, b, 2), d3 ^ te(TE1, b, 1),
+          d0 ^ te0(a, 0), d1 ^ te3(a, 3), d2 ^ te2(a, 2), d3 ^ te1(a, 1),
+          d0 ^ te0(b, 0), d1 ^ te3(b, 3), d2 ^ te2(b, 2), d3 ^ te1(b, 1),
           p, true, p);
       }
       if (run & 1) {
         const a = c0 ^ load<u32>(((c ^ k15) & 0xff) << 2, TE3);
-        enc1(k, nr, 2, d0 ^ te(TE0, a, 0), d1 ^ te(TE3, a, 3), d2 ^ te(TE2, a, 2), d3 ^ te(TE1, a, 1),
+        enc1(k, nr, 2, d0 ^ te0(a, 0), d1 ^ te3(a, 3), d2 ^ te2(a, 2), d3 ^ te1(a, 1),
           p, true, p);
         p += 16;
       }
