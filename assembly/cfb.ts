@@ -18,7 +18,7 @@ export function cfbEncrypt(key: usize, state: usize, io: usize, len: usize): voi
     n = (n + 1) & 15;
   }
   if (len - i >= 16) {
-    // Serial: each ciphertext block is the next input; it stays in locals.
+    // Serial: each ciphertext block is the next input, carried in locals (not in reg).
     const k = key + KEY_ENC;
     const nr = load<u32>(key + KEY_ROUNDS);
     let r0 = load<u32>(reg), r1 = load<u32>(reg, 4), r2 = load<u32>(reg, 8), r3 = load<u32>(reg, 12);

@@ -2,7 +2,6 @@
 // after each block only the bits selected by STATE_CTR_MASK advance (all 128 for OpenSSL /
 // Node, the low `length` bits for WebCrypto), the others stay fixed. The host checks that a
 // call never wraps the counter into blocks already used.
-import { encryptBlock } from "./block";
 import { encCol } from "./columns";
 import { KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS, TE0, TE1, TE2, TE3 } from "./layout";
 import { enc1, enc2 } from "./rounds.generated";

@@ -2,7 +2,9 @@
 // Each kernel runs in place over the 64 KiB IO window; noble runs on 1 MiB buffers. All
 // measurements are interleaved round-robin (so drift hits every row alike) and the median
 // of REPS rounds is reported.
-//   node scripts/bench-kernels.mjs [wasm path] [--reps N] [--only ctr,cbcE] [--no-noble] [--check]
+//   node scripts/bench-kernels.mjs [wasm path] [--reps N] [--ms W] [--only ctr,cbcE] [--no-noble]
+//                                  [--vs other.wasm] [--check]
+// --vs also times another build (e.g. the previous one) in the same interleaved rounds.
 // --check first runs a differential test of the kernels against node:crypto with split calls,
 // odd block counts and CTR counter masks (what the smoke test does not cover), then exits.
 import fs from 'node:fs';
@@ -17,6 +19,7 @@ const opt = (name, def) => {
 const REPS = +opt('--reps', 31);
 const WINDOW_MS = +opt('--ms', 5);
 const ONLY = opt('--only', '');
+const VS = opt('--vs', '');
 const noNoble = args.includes('--no-noble');
 const wasmPath = args.find((a) => !a.startsWith('--')) ?? 'build/aes.wasm';
 
@@ -27,11 +30,6 @@ const IO = e.IO.value;
 const WIN = 65536;
 const slot = (e.heapBase() + 63) & ~63;
 const st = slot + e.KEY_SLOT_SIZE.value;
-const resetState = () => {
-  m.fill(0, st, st + 64);
-  m.fill(0xff, st + 32, st + 48); // CTR: full 128-bit counter
-};
-m.set(crypto.randomBytes(WIN), IO);
 
 if (args.includes('--check')) {
   let fails = 0;
@@ -147,26 +145,40 @@ function time(fn, bytes, ms = WINDOW_MS) {
 }
 
 const rows = [];
+// Kernel rows for one module instance (`kind` labels its column).
+function kernelRows(kind, x, kl, key) {
+  const bits = kl * 8;
+  const xs = (x.e.heapBase() + 63) & ~63;
+  const xst = xs + x.e.KEY_SLOT_SIZE.value;
+  const xio = x.e.IO.value;
+  const setup = () => {
+    x.m.set(key, xio);
+    x.e.expandKey(xs, xio, kl);
+    x.m.set(crypto.randomBytes(WIN), xio);
+    x.m.fill(0, xst, xst + 64);
+    x.m.fill(0xff, xst + 32, xst + 48); // CTR: full 128-bit counter
+  };
+  const k = (name, fn) => ({ name: `${bits} ${name}`, kind, setup, fn, bytes: WIN });
+  const e = x.e;
+  return [
+    k('ctr', () => e.ctr(xs, xst, xio, WIN)),
+    k('ecbE', () => e.ecbEncrypt(xs, xio, WIN)),
+    k('ecbD', () => e.ecbDecrypt(xs, xio, WIN)),
+    k('cbcE', () => e.cbcEncrypt(xs, xst, xio, WIN)),
+    k('cbcD', () => e.cbcDecrypt(xs, xst, xio, WIN)),
+    k('cfbE', () => e.cfbEncrypt(xs, xst, xio, WIN)),
+    k('cfbD', () => e.cfbDecrypt(xs, xst, xio, WIN)),
+    k('ofb', () => e.ofb(xs, xst, xio, WIN)),
+  ];
+}
+const base = VS ? await WebAssembly.instantiate(fs.readFileSync(VS), {}) : null;
+const baseX = base && { e: base.instance.exports, m: new Uint8Array(base.instance.exports.memory.buffer) };
 for (const kl of [16, 32]) {
   const key = crypto.randomBytes(kl);
-  const ks = slot; // one slot, re-expanded before each row (setup)
   const bits = kl * 8;
-  const use = () => {
-    m.set(key, IO);
-    e.expandKey(ks, IO, kl);
-  };
-  const k = (name, fn) => ({ name: `${bits} ${name}`, kind: 'wasm', setup: use, fn: () => fn(), bytes: WIN });
   const nb = (name, fn) => ({ name: `${bits} ${name}`, kind: 'noble', setup: () => {}, fn, bytes: MiB });
-  rows.push(
-    k('ctr', () => e.ctr(ks, st, IO, WIN)),
-    k('ecbE', () => e.ecbEncrypt(ks, IO, WIN)),
-    k('ecbD', () => e.ecbDecrypt(ks, IO, WIN)),
-    k('cbcE', () => e.cbcEncrypt(ks, st, IO, WIN)),
-    k('cbcD', () => e.cbcDecrypt(ks, st, IO, WIN)),
-    k('cfbE', () => e.cfbEncrypt(ks, st, IO, WIN)),
-    k('cfbD', () => e.cfbDecrypt(ks, st, IO, WIN)),
-    k('ofb', () => e.ofb(ks, st, IO, WIN)),
-  );
+  rows.push(...kernelRows('wasm', { e, m }, kl, key));
+  if (baseX) rows.push(...kernelRows('base', baseX, kl, key));
   if (!noNoble) {
     // noble refuses to reuse a (key, nonce) cipher object, so each call makes a fresh one
     // (its key expansion is negligible next to 1 MiB).
@@ -189,14 +201,12 @@ const active = ONLY
 // Warm-up (tier-up of both the wasm and noble's JS), then interleaved rounds.
 for (const r of active) {
   r.setup();
-  resetState();
   time(r.fn, r.bytes, 50);
   r.samples = [];
 }
 for (let rep = 0; rep < REPS; rep++) {
   for (const r of active) {
     r.setup();
-    resetState();
     r.samples.push(time(r.fn, r.bytes));
   }
 }
@@ -215,9 +225,11 @@ for (const r of active) {
 const f = (x) => (x ? x.toFixed(1) : '-');
 const q = (a, b) => (a && b ? (a / b).toFixed(2) + 'x' : '');
 console.log('MB/s, median (best) of', REPS, 'rounds');
-console.log('kernel'.padEnd(10), 'wasm'.padStart(16), 'noble'.padStart(16), 'ratio'.padStart(7), 'best/best'.padStart(10));
+const cell = (v, kind) => (v[kind] ? `${f(v[kind])} (${f(v[kind + 'Best'])})` : '-');
+console.log('kernel'.padEnd(10), 'wasm'.padStart(16), 'noble'.padStart(16), 'ratio'.padStart(7),
+  'best/best'.padStart(10), ...(VS ? ['vs: ' + VS, 'speed-up'] : []));
 for (const [name, v] of byName) {
-  const w = `${f(v.wasm)} (${f(v.wasmBest)})`;
-  const n = v.noble ? `${f(v.noble)} (${f(v.nobleBest)})` : '-';
-  console.log(name.padEnd(10), w.padStart(16), n.padStart(16), q(v.wasm, v.noble).padStart(7), q(v.wasmBest, v.nobleBest).padStart(10));
+  console.log(name.padEnd(10), cell(v, 'wasm').padStart(16), cell(v, 'noble').padStart(16),
+    q(v.wasm, v.noble).padStart(7), q(v.wasmBest, v.nobleBest).padStart(10),
+    ...(VS ? [cell(v, 'base').padStart(16), `${q(v.wasm, v.base)} (${q(v.wasmBest, v.baseBest)})`] : []));
 }
