@@ -9,7 +9,7 @@ export const nodePlatform: Platform = {
   sharedMemory: true,
   defaultSize: () => availableParallelism(),
   spawn(url, events) {
-    const worker = new Worker(url ?? new URL("./node-worker.js", import.meta.url));
+    const worker = new Worker(url ?? new URL("./node-worker.js", import.meta.url), { execArgv: workerExecArgv() });
     worker.unref();
     worker.on("message", events.message);
     worker.on("error", (e: Error) => events.failure(`worker error: ${e.message}`));
@@ -25,3 +25,24 @@ export const nodePlatform: Platform = {
     };
   },
 };
+
+/**
+ * The parent's Node flags minus those about the main entry point: a worker inherits
+ * process.execArgv, and e.g. `--input-type` (from `node --input-type=module -e …`) makes
+ * Node refuse to start the worker.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.startsWith("--input-type")) continue;
+    if (["-e", "--eval", "-p", "--print"].includes(a)) {
+      i++; // and its script
+      continue;
+    }
+    if (/^(--eval|--print)=/.test(a)) continue;
+    out.push(a);
+  }
+  return out;
+}

@@ -95,6 +95,8 @@ export function poolInternals(pool: WorkerPool): { workers: WorkerHandle[]; spaw
 
 /** At most this many tasks sit at one worker, so it starts the next without a round trip. */
 const IN_FLIGHT_PER_WORKER = 2;
+/** Starting a worker (loading its script, instantiating the core) may take this long on a busy machine. */
+const START_TIMEOUT_MS = 30_000;
 /** The deliberately slow rate (bytes per millisecond) a task's deadline is computed from. */
 const SLOW_BYTES_PER_MS = 1000;
 
@@ -272,9 +274,10 @@ class Pool implements WorkerPool {
       ready: false,
       dead: false,
     };
+    const startMs = Math.max(this.stallMs, START_TIMEOUT_MS);
     const startTimer = setTimeout(() => {
-      this.lost(slot, new WorkerTimeoutError(`a worker did not start within ${this.stallMs} ms`));
-    }, this.stallMs);
+      this.lost(slot, new WorkerTimeoutError(`a worker did not start within ${startMs} ms`));
+    }, startMs);
     (startTimer as { unref?: () => void }).unref?.();
     slot.handle = this.platform.spawn(this.options.workerUrl, {
       message: (m: FromWorker) => {
