@@ -19,7 +19,11 @@ export const webPlatform: Platform = {
     worker.onmessageerror = () => events.failure("unreadable message from worker");
     return {
       post: (message, transfer) => worker.postMessage(message, transfer ?? []),
-      terminate: async () => worker.terminate(),
+      terminate: async () => {
+        worker.terminate();
+        // Browsers fire no event for a terminated worker: report it as Node's "exit" would.
+        events.failure("worker was terminated");
+      },
       ref: () => {},
       unref: () => {},
     };
