@@ -8,7 +8,7 @@ export {
   IO, IO_SIZE, FIXED_END, KEY_SLOT_SIZE, STATE_SLOT_SIZE,
   KEY_ENC, KEY_DEC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS,
 } from "./layout";
-export { expandKey } from "./key";
+export { expandKey, expandEncryptionKey, expandDecryptionKey } from "./key";
 export { ecbEncrypt, ecbDecrypt } from "./ecb";
 export { cbcEncrypt, cbcDecrypt } from "./cbc";
 export { cfbEncrypt, cfbDecrypt, cfb8Encrypt, cfb8Decrypt, cfb1Encrypt, cfb1Decrypt } from "./cfb";

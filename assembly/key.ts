@@ -18,8 +18,11 @@ import { SBOX, TD0, TD1, TD2, TD3, KEY_ENC, KEY_DEC, KEY_ROUNDS } from "./layout
     load<u32>(<usize>load<u8>(SBOX + (w >> 24)) << 2, TD3);
 }
 
-/** Expands the `keyLen`-byte key at `keyPtr` into `slot`. Returns Nr, or 0 for a bad length. */
-export function expandKey(slot: usize, keyPtr: usize, keyLen: u32): u32 {
+/**
+ * Expands the `keyLen`-byte key at `keyPtr` into `slot`: encryption round keys only (what
+ * CTR, OFB, CFB and encryption need). Returns Nr, or 0 for a bad length.
+ */
+export function expandEncryptionKey(slot: usize, keyPtr: usize, keyLen: u32): u32 {
   if (keyLen != 16 && keyLen != 24 && keyLen != 32) return 0;
   const nk = keyLen >> 2;
   const nr = nk + 6;
@@ -38,7 +41,14 @@ export function expandKey(slot: usize, keyPtr: usize, keyLen: u32): u32 {
     }
     store<u32>(ek + (i << 2), load<u32>(ek + ((i - nk) << 2)) ^ t);
   }
+  store<u32>(slot + KEY_ROUNDS, nr);
+  return nr;
+}
 
+/** Derives the decryption round keys of `slot` from its encryption round keys. */
+export function expandDecryptionKey(slot: usize): void {
+  const nr = load<u32>(slot + KEY_ROUNDS);
+  const ek = slot + KEY_ENC;
   const dk = slot + KEY_DEC;
   for (let r: u32 = 0; r <= nr; r++) {
     const from = ek + ((nr - r) << 4);
@@ -48,6 +58,11 @@ export function expandKey(slot: usize, keyPtr: usize, keyLen: u32): u32 {
       store<u32>(to + j, r == 0 || r == nr ? w : invMixColumn(w));
     }
   }
-  store<u32>(slot + KEY_ROUNDS, nr);
+}
+
+/** Both schedules at once. Returns Nr, or 0 for a bad length. */
+export function expandKey(slot: usize, keyPtr: usize, keyLen: u32): u32 {
+  const nr = expandEncryptionKey(slot, keyPtr, keyLen);
+  if (nr != 0) expandDecryptionKey(slot);
   return nr;
 }

@@ -18,6 +18,9 @@ export class AesKey {
   /** The backend this key lives in. */
   readonly core: Core;
   #slot: number;
+  #decryptionReady = false;
+  readonly #ownState: number; // the state slot inside this key's block
+  #stateLent = false;
 
   constructor(keyBytes: Uint8Array) {
     const key = asBytes(keyBytes, "key");
@@ -26,11 +29,13 @@ export class AesKey {
     }
     this.bits = (key.length * 8) as 128 | 192 | 256;
     const core = (this.core = activeCore());
-    this.#slot = core.allocKeySlot();
+    this.#slot = core.allocKeyBlock();
+    this.#ownState = this.#slot + core.layout.KEY_SLOT_SIZE;
     core.mem.set(key, core.io);
-    core.k.expandKey(this.#slot, core.io, key.length);
+    // Decryption round keys are derived on first need: CTR, OFB and CFB never use them.
+    core.k.expandEncryptionKey(this.#slot, core.io, key.length);
     core.mem.fill(0, core.io, core.io + key.length); // the raw key must not linger in the IO window
-    track(this, core, this.#slot, core.layout.KEY_SLOT_SIZE);
+    track(this, core, this.#slot, core.keyBlockSize);
   }
 
   /** The key slot address; throws DisposedError after dispose(). (For modes and tests.) */
@@ -43,11 +48,46 @@ export class AesKey {
     return this.#slot < 0;
   }
 
-  /** Zeroes the expanded key in WASM memory and frees its slot. Idempotent. */
+  /** Makes the decryption round keys available (ECB/CBC decryption, decryptBlock). */
+  prepareDecryption(): void {
+    if (this.#decryptionReady) return;
+    this.core.k.expandDecryptionKey(this.slot);
+    this.#decryptionReady = true;
+  }
+
+  /**
+   * A state slot for a stream: the key's own slot if free, else a new one tracked against
+   * `owner`. Give it back with releaseState.
+   */
+  acquireState(owner: object): number {
+    this.slot; // DisposedError
+    if (!this.#stateLent) {
+      this.#stateLent = true;
+      return this.#ownState;
+    }
+    const state = this.core.allocStateSlot();
+    track(owner, this.core, state, this.core.layout.STATE_SLOT_SIZE);
+    return state;
+  }
+
+  /** Wipes a state slot from acquireState and returns it. */
+  releaseState(state: number, owner: object): void {
+    const { core } = this;
+    const size = core.layout.STATE_SLOT_SIZE;
+    if (state !== this.#ownState) {
+      untrack(owner);
+      core.release(state, size);
+    } else if (this.#slot >= 0) {
+      core.mem.fill(0, state, state + size);
+      this.#stateLent = false;
+    } // else: dispose() already wiped and freed it together with the key
+  }
+
+  /** Zeroes the expanded key (and the key's state slot) in WASM memory and frees it. Idempotent. */
   dispose(): void {
     if (this.#slot < 0) return;
     untrack(this);
-    this.core.release(this.#slot, this.core.layout.KEY_SLOT_SIZE);
+    this.core.release(this.#slot, this.core.keyBlockSize);
     this.#slot = -1;
   }
 
@@ -84,6 +124,7 @@ export class AesKey {
   #one(block: Uint8Array, output: Uint8Array | undefined, encrypt: boolean): Uint8Array {
     const b = asBytes(block, "block");
     if (b.length !== 16) throw new DataLengthError(`block must be 16 bytes, got ${b.length}`);
+    if (!encrypt) this.prepareDecryption();
     const slot = this.slot;
     const { mem, io, k } = this.core;
     mem.set(b, io);

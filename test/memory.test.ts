@@ -10,7 +10,7 @@ describeEachBackend("memory", (backend) => {
     const core = activeCore();
     const key = aesKey(new Uint8Array(32).fill(0xa5));
     const slot = key.slot;
-    const size = core.layout.KEY_SLOT_SIZE;
+    const size = core.keyBlockSize;
     const before = core.mem.slice(slot, slot + size);
     expect(before.some((b) => b !== 0), "schedule present while live").toBe(true);
     // the raw key must not be left in the IO window either
@@ -19,16 +19,24 @@ describeEachBackend("memory", (backend) => {
     expect(core.mem.subarray(slot, slot + size).every((b) => b === 0)).toBe(true);
   });
 
-  it("a finished stream's state slot is wiped", () => {
+  it("a finished stream's state slot is wiped (the key's own slot, and an extra one)", () => {
     const core = activeCore();
     const key = aesKey(new Uint8Array(16).fill(7));
-    const s = key.ctr(new Uint8Array(16).fill(0x5a)).encryptor();
-    s.update(new Uint8Array(21));
-    const used = core.stats().slotsInUse;
-    s.final();
-    expect(core.stats().slotsInUse).toBe(used - 1);
+    const own = key.slot + core.layout.KEY_SLOT_SIZE;
+    const ownState = () => core.mem.subarray(own, own + core.layout.STATE_SLOT_SIZE);
+    const first = key.ctr(new Uint8Array(16).fill(0x5a)).encryptor(); // borrows the key's slot
+    first.update(new Uint8Array(21));
+    expect(ownState().some((b) => b !== 0)).toBe(true);
+    const before = core.stats().slotsInUse;
+    const second = key.ofb(new Uint8Array(16).fill(0x5b)).encryptor(); // needs a slot of its own
+    expect(core.stats().slotsInUse).toBe(before + 1);
+    second.update(new Uint8Array(5));
+    first.final();
+    expect(ownState().every((b) => b === 0)).toBe(true);
+    second.final();
+    expect(core.stats().slotsInUse).toBe(before);
     key.dispose();
-    expect(core.stats().slotsInUse).toBe(used - 2);
+    expect(core.stats().slotsInUse).toBe(before - 1);
   });
 
   const cycles = backend === "wasm" ? 100_000 : 10_000;

@@ -3,7 +3,6 @@
 // at a time: one copy in, one kernel call, one copy out.
 import { asBytes } from "../bytes.js";
 import { DataLengthError, DecryptionError, IvLengthError, StateError } from "../errors.js";
-import { track, untrack } from "../lifetime.js";
 import { padBlock, unpaddedLength, PADDINGS, type Padding } from "../padding.js";
 import type { CoreKernels } from "../wasm/abi.js";
 import type { AesKey } from "../key.js";
@@ -57,9 +56,8 @@ export abstract class KernelStream implements CipherStream {
     this.key = key;
     this.kernel = kernel;
     const core = key.core;
-    this.state = core.allocStateSlot();
+    this.state = key.acquireState(this);
     if (iv) core.mem.set(iv, this.state + core.layout.STATE_REG);
-    track(this, core, this.state, core.layout.STATE_SLOT_SIZE);
   }
 
   abstract update(data: Uint8Array, output?: Uint8Array): Uint8Array;
@@ -91,9 +89,7 @@ export abstract class KernelStream implements CipherStream {
   protected finish(): void {
     if (this.finished) return;
     this.finished = true;
-    untrack(this);
-    const core = this.key.core;
-    core.release(this.state, core.layout.STATE_SLOT_SIZE);
+    this.key.releaseState(this.state, this);
   }
 }
 
@@ -147,6 +143,7 @@ export class BlockStream extends KernelStream {
   constructor(key: AesKey, kernel: BulkKernel, iv: Uint8Array | null, private readonly encrypting: boolean,
     private padding: Padding) {
     super(key, kernel, iv);
+    if (!encrypting) key.prepareDecryption();
   }
 
   /** Changes the padding before final() (node:crypto's setAutoPadding). */

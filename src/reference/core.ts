@@ -174,6 +174,13 @@ export function createReferenceCore(): CoreInstance {
       return nr;
     },
 
+    expandEncryptionKey(key, keyPtr, keyLen) {
+      return kernels.expandKey(key, keyPtr, keyLen);
+    },
+
+    // The plain inverse cipher (FIPS 197 §5.3) uses the encryption round keys: nothing to derive.
+    expandDecryptionKey() {},
+
     encryptOne(key, src, dst) {
       encryptAt(bytes(), key, src, dst);
     },

@@ -9,6 +9,10 @@
 export interface CoreKernels {
   /** Expands the key bytes at keyPtr into the key slot; returns Nr (10/12/14) or 0 if keyLen is bad. */
   expandKey(key: number, keyPtr: number, keyLen: number): number;
+  /** As expandKey, but only what encryption needs (CTR, OFB, CFB never decrypt a block). */
+  expandEncryptionKey(key: number, keyPtr: number, keyLen: number): number;
+  /** Completes a key from expandEncryptionKey for block decryption (ECB/CBC decrypt, decryptOne). */
+  expandDecryptionKey(key: number): void;
   encryptOne(key: number, src: number, dst: number): void;
   decryptOne(key: number, src: number, dst: number): void;
   ecbEncrypt(key: number, io: number, len: number): void;

@@ -29,6 +29,19 @@ export class Core {
     this.top = align(this.k.heapBase() >>> 0, 64);
   }
 
+  /**
+   * A key block: a key slot followed by one state slot that the key lends to its first live
+   * stream, so the common one-key-one-stream case allocates (and tracks) one block, not two.
+   */
+  get keyBlockSize(): number {
+    return this.layout.KEY_SLOT_SIZE + this.layout.STATE_SLOT_SIZE;
+  }
+
+  allocKeyBlock(): number {
+    return this.alloc(this.keyBlockSize);
+  }
+
+  /** A bare key slot (for callers that manage state slots themselves, e.g. pool workers). */
   allocKeySlot(): number {
     return this.alloc(this.layout.KEY_SLOT_SIZE);
   }
