@@ -1,0 +1,27 @@
+// What an algorithm contributes to the facade. The dispatcher (subtle.ts) does everything
+// common to all of them — argument conversion, key/usage checks, key import and export,
+// wrapKey/unwrapKey through encrypt/decrypt — and calls these for the cipher itself.
+// To add an algorithm (AES-GCM, AES-KW): write one file exporting an AlgorithmHandler and
+// list it in ALGORITHMS (algorithms.ts).
+import type { AesKey } from "../key.js";
+import type { KeyUsage } from "./types.js";
+
+/** An algorithm dictionary as passed by the caller ({ name, ...parameters }). */
+export type AlgorithmParams = Record<string, unknown>;
+
+/** One cipher operation: the key is expanded for the call and wiped right after it. */
+export type CipherOperation = (params: AlgorithmParams, key: AesKey, data: Uint8Array) => Uint8Array;
+
+export interface AlgorithmHandler {
+  /** The canonical name, e.g. 'AES-CTR' (callers may use any letter case). */
+  readonly name: string;
+  /** JWK `alg` after the key size: 'CTR' gives 'A128CTR', 'A192CTR', 'A256CTR'. */
+  readonly jwkSuffix: string;
+  /** The usages a key of this algorithm may be given; any other is a SyntaxError. */
+  readonly usages: readonly KeyUsage[];
+  encrypt?: CipherOperation;
+  decrypt?: CipherOperation;
+  /** Only for algorithms with a dedicated wrap (AES-KW); the others wrap with encrypt. */
+  wrapKey?: CipherOperation;
+  unwrapKey?: CipherOperation;
+}

@@ -1,0 +1,42 @@
+// WebIDL-style argument conversion for the facade: what crypto.subtle does to its arguments
+// before any work, with the same error names (TypeError for a wrong type or a missing member).
+import { SubtleTypeError } from "./errors.js";
+
+/** A copy of a BufferSource's bytes (WebCrypto copies its inputs when the call is made). */
+export function bufferSource(value: unknown, what: string): Uint8Array {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
+  if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) {
+    return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  }
+  // A SharedArrayBuffer (or a view of one) is not a BufferSource either.
+  throw new SubtleTypeError(`${what} must be an ArrayBuffer or ArrayBufferView`);
+}
+
+/** A required member of an algorithm dictionary. */
+export function member(params: Record<string, unknown>, name: string): unknown {
+  const value = params[name];
+  if (value === undefined) throw new SubtleTypeError(`algorithm.${name} is required`);
+  return value;
+}
+
+/** A required BufferSource member, copied. */
+export function bytesMember(params: Record<string, unknown>, name: string): Uint8Array {
+  return bufferSource(member(params, name), `algorithm.${name}`);
+}
+
+/** A required [EnforceRange] integer member in [0, max] (octet: 255, unsigned short: 65535). */
+export function integerMember(params: Record<string, unknown>, name: string, max: number): number {
+  const n = Number(member(params, name));
+  if (!Number.isFinite(n)) throw new SubtleTypeError(`algorithm.${name} must be a finite number`);
+  const t = Math.trunc(n);
+  if (t < 0 || t > max) throw new SubtleTypeError(`algorithm.${name} must be in 0..${max}, got ${n}`);
+  return t;
+}
+
+/** ArrayBuffer holding exactly `bytes` (what crypto.subtle resolves with). */
+export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+    return bytes.buffer;
+  }
+  return bytes.slice().buffer as ArrayBuffer;
+}
