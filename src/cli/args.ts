@@ -1,0 +1,87 @@
+// Command-line parsing: one option table per command (node:util parseArgs, strict), so an
+// option that a command does not take is an error naming the command, not silently ignored.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "./errors.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+const KEY: Options = {
+  key: { type: "string" },
+  "key-file": { type: "string" },
+};
+const IO: Options = {
+  in: { type: "string" },
+  out: { type: "string" },
+  progress: { type: "boolean" },
+  "no-progress": { type: "boolean" },
+};
+
+export type Command = "encrypt" | "decrypt" | "seal" | "open" | "block" | "selftest" | "bench" | "help";
+
+const COMMANDS: Record<Command, Options> = {
+  encrypt: { ...KEY, ...IO, cipher: { type: "string" }, iv: { type: "string" }, aad: { type: "string" }, "no-pad": { type: "boolean" }, threads: { type: "string" } },
+  decrypt: { ...KEY, ...IO, cipher: { type: "string" }, iv: { type: "string" }, aad: { type: "string" }, "no-pad": { type: "boolean" }, threads: { type: "string" } },
+  seal: { ...KEY, ...IO, "chunk-size": { type: "string" }, "nonce-store": { type: "string" } },
+  open: { ...KEY, ...IO },
+  block: { key: { type: "string" }, encrypt: { type: "string" }, decrypt: { type: "string" } },
+  selftest: { backend: { type: "string" } },
+  bench: { json: { type: "boolean" } },
+  help: {},
+};
+
+export interface Parsed {
+  command: Command;
+  /** Option values by long name: strings for valued options, true for flags. */
+  values: Record<string, string | boolean | undefined>;
+}
+
+export const USAGE = `usage: aes-wasm <command> [options]
+
+  encrypt|decrypt --cipher <name> (--key <hex> | --key-file <path>) [--iv <hex>]
+                  [--in <path>|-] [--out <path>|-] [--no-pad] [--threads N] [--aad <hex>]
+      Raw mode, byte-compatible with openssl enc -<name> -K <hex> -iv <hex> -nosalt [-nopad].
+      Names: aes-{128,192,256}-{ecb,cbc,cfb,cfb8,cfb1,ofb,ctr}, and -gcm when available
+      (tag appended on encrypt, checked before any output is kept on decrypt).
+  seal --key-file <path> [--in] [--out] [--chunk-size N] [--nonce-store <path>]
+  open --key-file <path> [--in] [--out]
+      Self-describing AES-256-GCM format in independently authenticated chunks. Key file:
+      32 raw bytes, or 64 hex digits and a newline.
+  block --key <hex> (--encrypt | --decrypt) <32 hex digits>
+  selftest [--backend wasm|js]
+  bench [--json]
+
+  Without --in/--out (or with -), stdin/stdout. Output goes to a temporary file that is
+  renamed into place only on success. --progress / --no-progress force the progress bar
+  (default: on when stderr is a terminal and the input is large).
+  Exit codes: 0 success, 1 failure (bad tag, bad padding, damaged input, I/O), 2 usage error.`;
+
+export function parseCommandLine(argv: readonly string[]): Parsed {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") return { command: "help", values: {} };
+  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(", ")})`);
+  const command = name as Command;
+  if (rest.includes("--help") || rest.includes("-h")) return { command: "help", values: {} };
+  try {
+    const { values } = parseArgs({ args: rest, options: COMMANDS[command], strict: true, allowPositionals: false });
+    return { command, values: values as Parsed["values"] };
+  } catch (e) {
+    throw new UsageError(`${command}: ${(e as Error).message}`);
+  }
+}
+
+/** A positive integer option (e.g. --threads 4); `undefined` when absent. */
+export function integerOption(values: Parsed["values"], name: string, min: number, max: number): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/** A string option, or undefined. */
+export function stringOption(values: Parsed["values"], name: string): string | undefined {
+  const v = values[name];
+  return typeof v === "string" ? v : undefined;
+}

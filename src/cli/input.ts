@@ -1,0 +1,93 @@
+// Where input comes from: a file (--in <path>) or stdin (no --in, or -), read in chunks so
+// memory stays constant whatever the size; plus a re-chunker for formats that need exact sizes.
+import { fstatSync, type Stats } from "node:fs";
+import { open } from "node:fs/promises";
+import { UsageError } from "./errors.js";
+
+export interface Source {
+  chunks: AsyncIterable<Uint8Array>;
+  /** Bytes to expect, when known (a regular file). Drives the progress bar's time left. */
+  size: number | null;
+  /** The input file's stats (also stdin's when redirected from a file), for the same-file check. */
+  stats: Stats | null;
+  close(): Promise<void>;
+}
+
+const READ_CHUNK = 1 << 20;
+
+export async function openSource(inPath: string | undefined): Promise<Source> {
+  if (inPath === undefined || inPath === "-") {
+    const stats = fstatSync(0);
+    return { chunks: process.stdin, size: stats.isFile() ? stats.size : null, stats, close: async () => {} };
+  }
+  let fh;
+  try {
+    fh = await open(inPath, "r");
+  } catch (e) {
+    throw new UsageError(`cannot read input ${inPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const stats = await fh.stat();
+  if (stats.isDirectory()) {
+    await fh.close();
+    throw new UsageError(`--in ${inPath} is a directory`);
+  }
+  const stream = fh.createReadStream({ highWaterMark: READ_CHUNK, autoClose: true });
+  return {
+    chunks: stream,
+    size: stats.isFile() ? stats.size : null,
+    stats,
+    close: async () => {
+      stream.destroy();
+      await fh.close().catch(() => undefined);
+    },
+  };
+}
+
+export interface Piece {
+  bytes: Uint8Array;
+  /** No bytes follow this piece. */
+  last: boolean;
+}
+
+/**
+ * Re-cuts a byte stream into pieces of exactly `size` bytes, and a final piece of 0..size
+ * bytes marked `last`. A piece is yielded only once a byte after it has arrived (or the stream
+ * has ended), so the last piece is always known to be last — a stream of exactly k*size bytes
+ * ends with a full piece marked last, and an empty stream is one empty last piece.
+ */
+export async function* pieces(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Piece> {
+  let buf = new Uint8Array(size * 2 > READ_CHUNK ? size * 2 : READ_CHUNK + size);
+  let len = 0;
+  for await (const chunk of chunks) {
+    let src = chunk as Uint8Array;
+    while (src.length > 0) {
+      if (len + src.length > buf.length) {
+        // Room for what we hold plus this chunk: yield full pieces first, keeping > 0 bytes back.
+        let off = 0;
+        while (len - off > size) {
+          yield { bytes: buf.slice(off, off + size), last: false };
+          off += size;
+        }
+        buf.copyWithin(0, off, len);
+        len -= off;
+        if (len + src.length > buf.length) {
+          const take = buf.length - len;
+          buf.set(src.subarray(0, take), len);
+          len += take;
+          src = src.subarray(take);
+          continue;
+        }
+      }
+      buf.set(src, len);
+      len += src.length;
+      src = src.subarray(src.length);
+    }
+  }
+  let off = 0;
+  while (len - off > size) {
+    yield { bytes: buf.slice(off, off + size), last: false };
+    off += size;
+  }
+  yield { bytes: buf.slice(off, len), last: true };
+  buf = new Uint8Array(0);
+}

@@ -1,0 +1,77 @@
+// The aes-wasm command: parses the command line, runs one command, and turns every outcome
+// into a message on stderr and an exit code (errors.ts). bin/aes-wasm.mjs calls main().
+import { DecryptionError } from "../errors.js";
+import { parseCommandLine, USAGE, type Command } from "./args.js";
+import { benchCommand } from "./bench.js";
+import { blockCommand } from "./block.js";
+import { cryptCommand } from "./crypt.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor } from "./errors.js";
+import { installSignalCleanup } from "./output.js";
+import { openCommand, sealCommand } from "./seal.js";
+import { selftestCommand } from "./selftest.js";
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (line) => process.stdout.write(line + "\n"),
+  err: (line) => process.stderr.write(line + "\n"),
+};
+
+/** What a failed decryption means to the user of each command (the library error is deliberately vague). */
+const DECRYPTION_FAILED: Partial<Record<Command, string>> = {
+  decrypt: "decryption failed: wrong key or IV, bad padding or tag, or damaged data; no output kept",
+  open: "authentication failed: the file is damaged, truncated or reordered, or was sealed with another key; no output kept",
+};
+
+/** Runs the command in `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  let command: Command | undefined;
+  installSignalCleanup((e) => {
+    io.err(`aes-wasm${command ? " " + command : ""}: ${e.message}`);
+    process.exit(exitCodeFor(e, false));
+  });
+  try {
+    const parsed = parseCommandLine(argv);
+    command = parsed.command;
+    const { values } = parsed;
+    const warn = (s: string) => io.err(`aes-wasm ${command}: ${s}`);
+    switch (command) {
+      case "help":
+        // Bare `aes-wasm` is a usage error: the usage goes to stderr, as the error message would.
+        if (argv.length === 0) {
+          io.err(USAGE);
+          return EXIT_USAGE;
+        }
+        io.out(USAGE);
+        return EXIT_OK;
+      case "encrypt":
+      case "decrypt":
+        await cryptCommand(values, command === "encrypt", warn);
+        return EXIT_OK;
+      case "seal":
+        await sealCommand(values);
+        return EXIT_OK;
+      case "open":
+        await openCommand(values);
+        return EXIT_OK;
+      case "block":
+        io.out(blockCommand(values));
+        return EXIT_OK;
+      case "selftest":
+        return selftestCommand(values, io.out) === 0 ? EXIT_OK : EXIT_FAILED;
+      case "bench":
+        await benchCommand(values.json === true, io.out);
+        return EXIT_OK;
+    }
+  } catch (e) {
+    const decrypting = command === "decrypt" || command === "open";
+    const message = e instanceof DecryptionError && command ? DECRYPTION_FAILED[command] ?? e.message : (e as Error).message;
+    io.err(`aes-wasm${command ? " " + command : ""}: ${message}`);
+    if (e instanceof UsageError && !command) io.err("run aes-wasm --help for usage");
+    if (!(e instanceof Error)) io.err(String(e));
+    return exitCodeFor(e, decrypting);
+  }
+}

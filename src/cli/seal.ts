@@ -1,0 +1,120 @@
+// seal / open: the everyday case. One key file, a self-describing file (seal-format.ts),
+// AES-256-GCM chunk by chunk so any size streams in constant memory, and any truncation,
+// reordering or modification is refused with no output file left behind.
+import { DecryptionError } from "../errors.js";
+import { aesKey } from "../key.js";
+import { integerOption, stringOption, type Parsed } from "./args.js";
+import { SealFormatError } from "./errors.js";
+import { forcedProgress } from "./crypt.js";
+import { gcmAvailable, gcmMode } from "./gcm.js";
+import { openSource, pieces } from "./input.js";
+import { readKey } from "./keys.js";
+import { checkNotInput, withSink } from "./output.js";
+import { createProgress } from "./progress.js";
+import {
+  DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, SEAL_HEADER_BYTES, SEAL_KEY_BYTES, SEAL_NONCE_BYTES, SEAL_TAG_BYTES,
+  chunkIv, encodeHeader, fileKey, parseHeader,
+} from "./seal-format.js";
+import { UsageError } from "./errors.js";
+
+/** The file nonce: from a NonceSource over a FileNonceStore when --nonce-store is given, else random. */
+async function fileNonce(storePath: string | undefined): Promise<Uint8Array> {
+  if (storePath === undefined) return crypto.getRandomValues(new Uint8Array(SEAL_NONCE_BYTES));
+  const { NonceSource } = await import("../nonce/source.js");
+  const { FileNonceStore } = await import("../nonce/file-store.js");
+  return new NonceSource({ store: new FileNonceStore(storePath), reserve: 1 }).next();
+}
+
+export async function sealCommand(values: Parsed["values"]): Promise<void> {
+  if (!gcmAvailable()) throw new UsageError("seal needs AES-GCM, which this build of aes-wasm does not include yet");
+  const master = readKey(values, SEAL_KEY_BYTES);
+  checkMasterKey(master);
+  const chunkSize = integerOption(values, "chunk-size", MIN_CHUNK_SIZE, MAX_CHUNK_SIZE) ?? DEFAULT_CHUNK_SIZE;
+  const outPath = stringOption(values, "out");
+  const source = await openSource(stringOption(values, "in"));
+  const progress = createProgress({ total: source.size, force: forcedProgress(values) });
+  try {
+    checkNotInput(source.stats, outPath);
+    const header = encodeHeader({ chunkSize, nonce: await fileNonce(stringOption(values, "nonce-store")) });
+    const k = aesKey(fileKey(master, header.subarray(16, 32)));
+    try {
+      await withSink(outPath, async (sink) => {
+        await sink.write(header);
+        let index = 0;
+        for await (const { bytes, last } of pieces(source.chunks, chunkSize)) {
+          await sink.write(gcmMode(k, chunkIv(index++, last), { aad: header }, "seal").encrypt(bytes));
+          progress.advance(bytes.length);
+        }
+      });
+    } finally {
+      k.dispose();
+    }
+  } finally {
+    progress.done();
+    await source.close();
+    master.fill(0);
+  }
+}
+
+export async function openCommand(values: Parsed["values"]): Promise<void> {
+  if (!gcmAvailable()) throw new UsageError("open needs AES-GCM, which this build of aes-wasm does not include yet");
+  const master = readKey(values, SEAL_KEY_BYTES);
+  checkMasterKey(master);
+  const outPath = stringOption(values, "out");
+  const source = await openSource(stringOption(values, "in"));
+  const progress = createProgress({ total: source.size, force: forcedProgress(values) });
+  try {
+    checkNotInput(source.stats, outPath);
+    const { header, rest } = await splitHeader(source.chunks);
+    progress.advance(header.length);
+    const { chunkSize, nonce } = parseHeader(header);
+    const k = aesKey(fileKey(master, nonce));
+    try {
+      await withSink(outPath, async (sink) => {
+        let index = 0;
+        for await (const { bytes, last } of pieces(rest, chunkSize + SEAL_TAG_BYTES)) {
+          // Fewer bytes than a tag: the file was cut (an empty body is cut too: sealing always writes a final chunk).
+          if (bytes.length < SEAL_TAG_BYTES) throw new DecryptionError();
+          await sink.write(gcmMode(k, chunkIv(index++, last), { aad: header }, "open").decrypt(bytes));
+          progress.advance(bytes.length);
+        }
+      });
+    } finally {
+      k.dispose();
+    }
+  } finally {
+    progress.done();
+    await source.close();
+    master.fill(0);
+  }
+}
+
+function checkMasterKey(key: Uint8Array): void {
+  if (key.length !== SEAL_KEY_BYTES) throw new UsageError(`key must be ${SEAL_KEY_BYTES} bytes for seal/open (AES-256), got ${key.length}`);
+}
+
+/** Reads the first SEAL_HEADER_BYTES bytes; the rest of the stream continues after them. */
+async function splitHeader(chunks: AsyncIterable<Uint8Array>): Promise<{ header: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
+  const it = chunks[Symbol.asyncIterator]();
+  const header = new Uint8Array(SEAL_HEADER_BYTES);
+  let have = 0;
+  let leftover: Uint8Array = new Uint8Array(0);
+  while (have < SEAL_HEADER_BYTES) {
+    const r = await it.next();
+    if (r.done) throw new SealFormatError(`not an aes-wasm sealed file (${have} bytes, shorter than the ${SEAL_HEADER_BYTES}-byte header)`);
+    const chunk = r.value as Uint8Array;
+    const take = Math.min(chunk.length, SEAL_HEADER_BYTES - have);
+    header.set(chunk.subarray(0, take), have);
+    have += take;
+    leftover = chunk.subarray(take);
+  }
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    if (leftover.length > 0) yield leftover;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value as Uint8Array;
+    }
+  }
+  return { header, rest: rest() };
+}
