@@ -95,6 +95,8 @@ export function poolInternals(pool: WorkerPool): { workers: WorkerHandle[]; spaw
 
 /** At most this many tasks sit at one worker, so it starts the next without a round trip. */
 const IN_FLIGHT_PER_WORKER = 2;
+/** Largest shared buffer kept between jobs (its memory stays allocated while the pool lives). */
+const MAX_SCRATCH = 64 << 20;
 /** Starting a worker (loading its script, instantiating the core) may take this long on a busy machine. */
 const START_TIMEOUT_MS = 30_000;
 /** The deliberately slow rate (bytes per millisecond) a task's deadline is computed from. */
@@ -131,6 +133,8 @@ class Pool implements WorkerPool {
   private nextId = 1;
   private closed: Promise<void> | undefined;
   private readonly stallMs: number;
+  /** One shared buffer kept from the last job, so the next does not page in fresh memory. */
+  private scratch: SharedArrayBuffer | undefined;
 
   constructor(private readonly platform: Platform, private readonly options: PoolOptions) {
     const size = options.size ?? platform.defaultSize();
@@ -241,6 +245,22 @@ class Pool implements WorkerPool {
     }
   }
 
+  /** A shared buffer of at least `length` bytes: the kept one if it fits and is free. */
+  takeShared(length: number): Uint8Array {
+    const kept = this.scratch;
+    if (kept && kept.byteLength >= length) {
+      this.scratch = undefined;
+      return new Uint8Array(kept, 0, length);
+    }
+    return new Uint8Array(new SharedArrayBuffer(length));
+  }
+
+  /** Keeps a job's shared buffer for the next job (only once no worker can still write to it). */
+  giveBackShared(buffer: SharedArrayBuffer): void {
+    if (this.closed || buffer.byteLength > MAX_SCRATCH) return;
+    if (!this.scratch || buffer.byteLength > this.scratch.byteLength) this.scratch = buffer;
+  }
+
   newTaskId(): number {
     return this.nextId++;
   }
@@ -337,6 +357,7 @@ class Pool implements WorkerPool {
   }
 
   private async shutdown(): Promise<void> {
+    this.scratch = undefined;
     for (const t of this.queue.splice(0)) t.job.fail(new PoolClosedError());
     await Promise.all(this.slots.map(async (slot) => {
       if (slot.dead) return;
@@ -388,6 +409,7 @@ class Job {
   readonly shared: Uint8Array | undefined;
   /** Where pieces are copied when done; none when the workers write into a shared `output`. */
   private readonly result: Uint8Array | undefined;
+  private ownsShared = false;
   private left: number;
   private readonly onAbort: (() => void) | undefined;
 
@@ -399,7 +421,8 @@ class Job {
       if (out && typeof SharedArrayBuffer === "function" && out.buffer instanceof SharedArrayBuffer) {
         this.shared = out.subarray(0, length);
       } else {
-        this.shared = new Uint8Array(new SharedArrayBuffer(length));
+        this.shared = pool.takeShared(length);
+        this.ownsShared = true;
         this.result = out ?? new Uint8Array(length);
       }
     } else {
@@ -460,6 +483,8 @@ class Job {
       out = out.subarray(0, out.length - 16 + n);
     }
     this.settle();
+    // Every piece has come back, so no worker writes to the shared buffer any more.
+    if (this.ownsShared) this.pool.giveBackShared(this.shared!.buffer as SharedArrayBuffer);
     this.resolve(out);
   }
 }
