@@ -9,14 +9,12 @@ import { subtle, OperationError, InvalidAccessError, type AesCryptoKey } from ".
 import { describeEachBackend } from "./helpers/backends.js";
 import { expectBytes } from "./helpers/bytes.js";
 import { randomBytes, rng } from "./helpers/random.js";
+import { MISUSE_CASES, outcome, type AnySubtle } from "./browser/subtle-cases.js";
 
 const node = webcrypto.subtle;
 type Usage = "encrypt" | "decrypt" | "wrapKey" | "unwrapKey";
 const ALL: Usage[] = ["encrypt", "decrypt", "wrapKey", "unwrapKey"];
 
-// Either side's subtle, typed loosely: the point is that the same calls work on both.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnySubtle = any;
 const SIDES: [string, AnySubtle][] = [["ours", subtle], ["node", node]];
 
 async function keys(raw: Uint8Array, name: string, usages: Usage[] = ALL) {
@@ -24,16 +22,6 @@ async function keys(raw: Uint8Array, name: string, usages: Usage[] = ALL) {
     ours: await subtle.importKey("raw", raw, name, true, usages),
     node: await node.importKey("raw", raw, name, true, usages),
   };
-}
-
-/** The error name a promise rejects with, or the bytes it resolves with. */
-async function outcome(p: Promise<unknown>): Promise<string | Uint8Array> {
-  try {
-    const r = await p;
-    return r instanceof ArrayBuffer ? new Uint8Array(r) : JSON.stringify(r);
-  } catch (e) {
-    return `rejects ${(e as Error).name}`;
-  }
 }
 
 /** Runs the same call on both sides and expects the same bytes or the same error name. */
@@ -110,35 +98,7 @@ describeEachBackend("subtle AES-CBC vs node crypto.subtle", () => {
 describe("subtle: same error names as node crypto.subtle for the same misuse", () => {
   const raw = new Uint8Array(16).fill(1);
   const ctr = { name: "AES-CTR", counter: new Uint8Array(16), length: 64 };
-  const cases: [string, (s: AnySubtle) => Promise<unknown>][] = [
-    ["raw key of 15 bytes", (s) => s.importKey("raw", new Uint8Array(15), "AES-CTR", true, ["encrypt"])],
-    ["raw key of 20 bytes", (s) => s.importKey("raw", new Uint8Array(20), "AES-CBC", true, ["encrypt"])],
-    ["no usages", (s) => s.importKey("raw", raw, "AES-CTR", true, [])],
-    ["usage sign on AES", (s) => s.importKey("raw", raw, "AES-CTR", true, ["sign"])],
-    ["unknown algorithm", (s) => s.importKey("raw", raw, "AES-XYZ", true, ["encrypt"])],
-    ["unknown format", (s) => s.importKey("spki", raw, "AES-CTR", true, ["encrypt"])],
-    ["jwk of another kty", (s) => s.importKey("jwk", { kty: "RSA", k: "AAAAAAAAAAAAAAAAAAAAAA" }, "AES-CTR", true, ["encrypt"])],
-    ["jwk alg of another mode", (s) => s.importKey("jwk", { kty: "oct", k: "AAAAAAAAAAAAAAAAAAAAAA", alg: "A128CBC" }, "AES-CTR", true, ["encrypt"])],
-    ["jwk alg of another size", (s) => s.importKey("jwk", { kty: "oct", k: "AAAAAAAAAAAAAAAAAAAAAA", alg: "A256CTR" }, "AES-CTR", true, ["encrypt"])],
-    ["jwk ext false, extractable asked", (s) => s.importKey("jwk", { kty: "oct", k: "AAAAAAAAAAAAAAAAAAAAAA", ext: false }, "AES-CTR", true, ["encrypt"])],
-    ["jwk key_ops without the usage", (s) => s.importKey("jwk", { kty: "oct", k: "AAAAAAAAAAAAAAAAAAAAAA", key_ops: ["decrypt"] }, "AES-CTR", true, ["encrypt"])],
-    ["generateKey length 100", (s) => s.generateKey({ name: "AES-CBC", length: 100 }, true, ["encrypt"])],
-    ["generateKey no usages", (s) => s.generateKey({ name: "AES-CBC", length: 128 }, true, [])],
-    ["CTR length 0", async (s) => s.encrypt({ ...ctr, length: 0 }, await s.importKey("raw", raw, "AES-CTR", true, ["encrypt"]), raw)],
-    ["CTR length 129", async (s) => s.encrypt({ ...ctr, length: 129 }, await s.importKey("raw", raw, "AES-CTR", true, ["encrypt"]), raw)],
-    ["CTR length 256 (not an octet)", async (s) => s.encrypt({ ...ctr, length: 256 }, await s.importKey("raw", raw, "AES-CTR", true, ["encrypt"]), raw)],
-    ["CTR counter of 8 bytes", async (s) => s.encrypt({ ...ctr, counter: new Uint8Array(8) }, await s.importKey("raw", raw, "AES-CTR", true, ["encrypt"]), raw)],
-    ["CTR without counter", async (s) => s.encrypt({ name: "AES-CTR", length: 64 }, await s.importKey("raw", raw, "AES-CTR", true, ["encrypt"]), raw)],
-    ["CTR with a CBC key", async (s) => s.encrypt(ctr, await s.importKey("raw", raw, "AES-CBC", true, ["encrypt"]), raw)],
-    ["encrypt without the usage", async (s) => s.encrypt(ctr, await s.importKey("raw", raw, "AES-CTR", true, ["decrypt"]), raw)],
-    ["data a string", async (s) => s.encrypt(ctr, await s.importKey("raw", raw, "AES-CTR", true, ["encrypt"]), "abc")],
-    ["CBC iv of 12 bytes", async (s) => s.encrypt({ name: "AES-CBC", iv: new Uint8Array(12) }, await s.importKey("raw", raw, "AES-CBC", true, ["encrypt"]), raw)],
-    ["CBC as a bare name", async (s) => s.encrypt("AES-CBC", await s.importKey("raw", raw, "AES-CBC", true, ["encrypt"]), raw)],
-    ["algorithm name in lower case", async (s) => s.encrypt({ ...ctr, name: "aes-ctr" }, await s.importKey("raw", raw, "aes-ctr", true, ["encrypt"]), raw)],
-    ["wrapKey without wrapKey usage", async (s) => s.wrapKey("raw", await s.importKey("raw", raw, "AES-CTR", true, ["encrypt"]),
-      await s.importKey("raw", raw, "AES-CBC", true, ["encrypt"]), { name: "AES-CBC", iv: raw })],
-  ];
-  it.each(cases)("%s", async (_, call) => {
+  it.each(MISUSE_CASES)("%s", async (_, call) => {
     await same(call);
   });
 
