@@ -19,7 +19,6 @@ export interface JsonWebKey {
   use?: string;
   key_ops?: string[];
   ext?: boolean;
-  [member: string]: unknown;
 }
 
 export interface KeyAlgorithm {
