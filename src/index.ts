@@ -30,3 +30,5 @@ export { MemoryNonceStore, NONCE_MAX, type NonceStore } from "./nonce/stores.js"
 export { IndexedDbNonceStore, type IndexedDbNonceStoreOptions } from "./nonce/indexeddb-store.js";
 export { sealCtr, openCtr, COUNTER_BLOCK_BYTES, type OpenCtrOptions } from "./nonce/envelope.js";
 export * from "./nonce/errors.js";
+export { createPool, canSplit, type WorkerPool, type PoolOptions, type JobOptions, type Direction } from "./parallel/pool.js";
+export { PoolClosedError, WorkerCrashedError, WorkerTimeoutError } from "./parallel/errors.js";

@@ -123,4 +123,17 @@ describeEachBackend("node:crypto differential", (backend) => {
       }
     }
   });
+  it("mode objects copy the IV: changing the caller's buffer (a pooled Buffer too) changes nothing", () => {
+    const keyBytes = Buffer.alloc(16, 3);
+    const key = aesKey(keyBytes);
+    const data = new Uint8Array(40).fill(7);
+    for (const name of ["cbc", "cfb", "ofb", "ctr"] as const) {
+      const iv = Buffer.from("000102030405060708090a0b0c0d0e0f", "hex"); // may be a view into Node's pool
+      const expected = nodeRun(`aes-128-${name}`, true, keyBytes, iv, data);
+      const mode = name === "cbc" ? key.cbc(iv) : name === "cfb" ? key.cfb(iv) : name === "ofb" ? key.ofb(iv) : key.ctr(iv);
+      iv.fill(0xff);
+      expectBytes(mode.encrypt(data), expected, name);
+    }
+    key.dispose();
+  });
 });

@@ -12,7 +12,7 @@ export class CbcMode extends Mode<BlockStream> {
   private readonly padding;
 
   constructor(key: AesKey, iv: Uint8Array, options: PaddingOptions = {}) {
-    super(key, checkIv(iv).slice());
+    super(key, new Uint8Array(checkIv(iv))); // a copy: Buffer.slice would be a view
     this.padding = checkPadding(options.padding ?? "pkcs7");
   }
 

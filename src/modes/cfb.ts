@@ -23,7 +23,7 @@ export class CfbMode extends Mode<ByteStream> {
   readonly segment: 128 | 8 | 1;
 
   constructor(key: AesKey, iv: Uint8Array, options: CfbOptions = {}) {
-    super(key, checkIv(iv).slice());
+    super(key, new Uint8Array(checkIv(iv))); // a copy: Buffer.slice would be a view
     const segment = options.segment ?? 128;
     if (segment !== 128 && segment !== 8 && segment !== 1) {
       throw new StateError(`CFB segment must be 128, 8 or 1 bits, got ${segment}`);

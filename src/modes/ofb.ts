@@ -9,7 +9,7 @@ const kernel: BulkKernel = (k, key, state, io, n) => k.ofb(key, state, io, n);
 
 export class OfbMode extends Mode<ByteStream> {
   constructor(key: AesKey, iv: Uint8Array) {
-    super(key, checkIv(iv).slice());
+    super(key, new Uint8Array(checkIv(iv))); // a copy: Buffer.slice would be a view
   }
 
   protected stream(_encrypt: boolean): ByteStream {
