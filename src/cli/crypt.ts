@@ -124,7 +124,7 @@ async function ctrOnPool(job: CryptJob, source: Source, sink: Sink, progress: Pr
     for await (const piece of pieces(source.chunks, POOL_CHUNK)) {
       if (piece.bytes.length === 0) break;
       const counter = addToCounter(job.iv!, blocks, 128);
-      blocks += BigInt(piece.bytes.length / 16);
+      blocks += BigInt(Math.ceil(piece.bytes.length / 16)); // only the last piece may be partial
       const out = pool.encrypt(job.name, job.key, counter, piece.bytes);
       out.catch(() => undefined); // awaited in drain(); this keeps an early failure from being "unhandled"
       await drain();

@@ -1,0 +1,78 @@
+// Runs the real aes-wasm binary (bin/aes-wasm.mjs → dist/cli/main.js) as a child process.
+// The tests need `npm run build` first (npm test does it); a missing build fails loudly.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const BIN = join(ROOT, "bin", "aes-wasm.mjs");
+
+export function assertBuilt(): void {
+  if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) {
+    throw new Error("dist/cli/main.js is missing: run `npm run build` before the CLI tests");
+  }
+}
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs `aes-wasm ...args` with `input` on stdin (nothing: stdin closed); collects everything. */
+export function cli(args: string[], options: { input?: Uint8Array | string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    collect(child).then(resolvePromise, reject);
+    child.stdin!.on("error", () => undefined); // the CLI may exit before reading all of stdin (usage errors)
+    child.stdin!.end(options.input ?? "");
+  });
+}
+
+/** Starts the binary without waiting: for tests that signal it mid-run. */
+export function startCli(args: string[], options: { cwd?: string } = {}): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
+  child.stdin!.on("error", () => undefined);
+  return { child, done: collect(child) };
+}
+
+function collect(child: ChildProcess): Promise<Run> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout!.on("data", (b: Buffer) => out.push(b));
+  child.stderr!.on("data", (b: Buffer) => err.push(b));
+  return new Promise((resolvePromise, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolvePromise({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }));
+  });
+}
+
+/** A fresh scratch directory under the OS temp dir; remove with `rmSync(dir, { recursive: true })`. */
+export function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), "aes-wasm-cli-test-"));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Files the CLI left behind that look like its temporary files. */
+export function leftoverTemps(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith(".aes-wasm-tmp"));
+}
+
+/** The path of the `openssl` command, or null when it is not installed. */
+export function opensslPath(): string | null {
+  const r = spawnSync("openssl", ["version"], { encoding: "utf8" });
+  return r.status === 0 ? "openssl" : null;
+}
+
+/** Runs `openssl args...` synchronously; throws with its stderr on failure. */
+export function openssl(args: string[], input?: Uint8Array): Buffer {
+  const r = spawnSync("openssl", args, { input, maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed (${r.status}): ${r.stderr.toString()}`);
+  return r.stdout;
+}
