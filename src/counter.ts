@@ -3,10 +3,15 @@
 // within them, so at most 2^n blocks can be made before a counter block repeats.
 import { StateError } from "./errors.js";
 
-/** The 16-byte big-endian mask of the low `counterBits` bits. */
+const masks: Uint8Array[] = [];
+
+/** The 16-byte big-endian mask of the low `counterBits` bits (shared: do not modify). */
 export function counterMask(counterBits: number): Uint8Array {
-  const mask = new Uint8Array(16);
-  for (let i = 0; i < counterBits; i++) mask[15 - (i >> 3)] |= 1 << (i & 7);
+  let mask = masks[counterBits];
+  if (!mask) {
+    mask = masks[counterBits] = new Uint8Array(16);
+    for (let i = 0; i < counterBits; i++) mask[15 - (i >> 3)] |= 1 << (i & 7);
+  }
   return mask;
 }
 

@@ -17,10 +17,16 @@ export interface ParsedCipherName {
   mode: "ecb" | "cbc" | "cfb" | "cfb8" | "cfb1" | "ofb" | "ctr";
 }
 
+const parsedNames = new Map<string, ParsedCipherName>();
+
 export function parseCipherName(name: unknown): ParsedCipherName {
+  let parsed = typeof name === "string" ? parsedNames.get(name) : undefined;
+  if (parsed) return parsed;
   const m = typeof name === "string" ? /^aes-(128|192|256)-(ecb|cbc|cfb|cfb8|cfb1|ofb|ctr)$/i.exec(name) : null;
   if (!m) throw new UnknownCipherError(name);
-  return { bits: Number(m[1]) as 128 | 192 | 256, mode: m[2].toLowerCase() as ParsedCipherName["mode"] };
+  parsed = { bits: Number(m[1]) as 128 | 192 | 256, mode: m[2].toLowerCase() as ParsedCipherName["mode"] };
+  parsedNames.set(name as string, parsed); // only valid names are cached, so the map stays small
+  return parsed;
 }
 
 /** Checks the key and IV against the cipher name and makes the mode object. */

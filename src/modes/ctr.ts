@@ -79,7 +79,7 @@ export class CtrStream extends ByteStream {
   constructor(key: AesKey, counterBlock: Uint8Array, private readonly counterBits: number,
     private readonly maxBlocks: number, private readonly encrypting = false) {
     super(key, kernel, counterBlock);
-    this.initial = new Uint8Array(counterBlock); // a copy, wiped at final()
+    this.initial = counterBlock; // the mode's private copy; never written
     const core = key.core;
     core.mem.set(counterMask(counterBits), this.state + core.layout.STATE_CTR_MASK);
   }
@@ -137,8 +137,4 @@ export class CtrStream extends ByteStream {
     this.highWater = Math.max(this.highWater, this.bytesDone);
   }
 
-  protected override finish(): void {
-    this.initial.fill(0);
-    super.finish();
-  }
 }
