@@ -76,3 +76,18 @@ export function openssl(args: string[], input?: Uint8Array): Buffer {
   if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed (${r.status}): ${r.stderr.toString()}`);
   return r.stdout;
 }
+
+/**
+ * Whether the built binary has AES-GCM (seal/open and the -gcm names need it). Asked of the
+ * binary itself: `seal` without GCM refuses with "does not include yet" before anything else.
+ */
+export function binaryHasGcm(): boolean {
+  const r = spawnSync(process.execPath, [BIN, "seal"], { encoding: "utf8", input: "" });
+  return !r.stderr.includes("does not include yet");
+}
+
+/** Whether the built binary takes the -gcm cipher names in raw mode (the facade's aes-256-gcm). */
+export function binaryHasRawGcm(): boolean {
+  const r = spawnSync(process.execPath, [BIN, "encrypt", "--cipher", "aes-256-gcm", "--key", "00".repeat(32), "--iv", "00".repeat(12)], { input: "" });
+  return r.status === 0;
+}
