@@ -27,6 +27,16 @@ export default defineConfig({
       },
       {
         extends: true,
+        // End-to-end tests that drive Chromium from Node with playwright: the browser bundle
+        // served by scripts/serve-web.mjs (CSP fallback, the demo page).
+        test: {
+          name: "e2e",
+          include: ["test/browser/**/*.e2e.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        extends: true,
         // Cross-origin isolation, so SharedArrayBuffer exists in the page (as on a COOP/COEP site).
         // Inside the project: a root-level `server` is not inherited by projects.
         server: {
