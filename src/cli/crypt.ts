@@ -19,7 +19,7 @@ import { checkNotInput, trackScratch, withSink, type Sink } from "./output.js";
 import { createProgress, type Progress } from "./progress.js";
 
 /** Bytes per worker-pool job: big enough to split over workers, small enough for constant memory. */
-const POOL_CHUNK = 8 << 20;
+const POOL_CHUNK = 4 << 20;
 
 interface CryptJob {
   name: string;
