@@ -3,6 +3,8 @@
 // `state` a state slot, `io` a region (normally the IO window) processed in place.
 import { buildTables } from "./tables";
 import { encryptBlock, decryptBlock } from "./block";
+import { buildGhashTables } from "./ghash";
+import { GCM_SLOT_SIZE } from "./layout";
 
 export {
   IO, IO_SIZE, FIXED_END, KEY_SLOT_SIZE, STATE_SLOT_SIZE,
@@ -14,8 +16,16 @@ export { cbcEncrypt, cbcDecrypt } from "./cbc";
 export { cfbEncrypt, cfbDecrypt, cfb8Encrypt, cfb8Decrypt, cfb1Encrypt, cfb1Decrypt } from "./cfb";
 export { ofb } from "./ofb";
 export { ctr } from "./ctr";
+export { ghashSetup, ghash } from "./ghash";
+export { GCM_SLOT_SIZE, GCM_ACC, GCM_BLOCK, GCM_TABLE } from "./layout";
 
 buildTables();
+buildGhashTables();
+
+/** Bytes of a GCM slot (the host allocates them like state slots). */
+export function gcmSlotSize(): usize {
+  return GCM_SLOT_SIZE;
+}
 
 /** First byte above the compiler's static data: where host-allocated slots may start. */
 export function heapBase(): usize {

@@ -8,9 +8,11 @@
 //   0x03000  SBOX       256 bytes
 //   0x03100  INV_SBOX   256 bytes
 //   0x03200  reserved   (mode-specific tables, e.g. GHASH)
+//   0x03200  REM8       GHASH reduction table, 256 x u16, built at start (ghash.ts)
 //   0x10000  IO         the window every kernel reads and writes in place (64 KiB)
 //   0x20000  end of fixed regions = asconfig "memoryBase"; compiler data starts here
 //   heapBase()          key slots and state slots, allocated by the host, 64-byte aligned;
+//                       also GCM slots (GCM_SLOT_SIZE, below), one per GCM stream;
 //                       memory grows by whole pages when the host needs more slots.
 //
 // All tables are built by buildTables() when the module starts (FIPS 197 §5.1.1 and §5.2).
@@ -44,3 +46,14 @@ export const STATE_REG: usize = 0; // IV / chaining block / shift register / cou
 export const STATE_KS: usize = 16; // CTR: keystream block being consumed (16 bytes)
 export const STATE_CTR_MASK: usize = 32; // CTR: which counter bits increment (16 bytes, big-endian bit mask)
 export const STATE_POS: usize = 48; // u32: bytes of the current block already used (CFB128, OFB, CTR)
+
+// GHASH reduction table (ghash.ts), in the region reserved for mode tables.
+export const REM8: usize = 0x3200;
+
+// GCM slot: the GHASH state of one GCM stream, allocated by the host like a state slot. The
+// table depends only on the key, but a slot per stream keeps key.ts untouched and is cheap:
+// building the table is 8 shifts and 248 XORs of 16 bytes.
+export const GCM_SLOT_SIZE: usize = 64 + 4096;
+export const GCM_ACC: usize = 0; // GHASH accumulator Y (16 bytes, as on the wire)
+export const GCM_BLOCK: usize = 16; // 16 bytes of host scratch (length block, last partial block)
+export const GCM_TABLE: usize = 64; // M[b] = P(b)·H for b = 0..255, (hi, lo) u64 pairs, 4 KiB

@@ -6,6 +6,7 @@ import { IvLengthError, KeyLengthError, StateError, UnknownCipherError } from ".
 import { AesKey } from "./key.js";
 import type { Mode } from "./modes/base.js";
 import { BlockStream, type KernelStream } from "./modes/stream.js";
+import { GcmCipher, GcmDecipher, gcmKeyBits, type GcmCipherName, type GcmCipherOptions } from "./gcm-facade.js";
 
 export type CipherName = `aes-${128 | 192 | 256}-${"ecb" | "cbc" | "cfb" | "cfb8" | "cfb1" | "ofb" | "ctr"}`;
 
@@ -101,10 +102,26 @@ export class Cipher {
   }
 }
 
-export function createCipheriv(name: CipherName | string, key: Uint8Array, iv: Uint8Array | null): Cipher {
+/**
+ * A cipher object as node:crypto's createCipheriv. For aes-{128,192,256}-gcm the 4th argument
+ * takes { authTagLength } and the object has setAAD/getAuthTag (src/gcm-facade.ts).
+ */
+export function createCipheriv(name: GcmCipherName, key: Uint8Array, iv: Uint8Array, options?: GcmCipherOptions): GcmCipher;
+export function createCipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
+export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher;
+export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher {
+  if (gcmKeyBits(name) !== undefined) return new GcmCipher(name, key, iv, options);
   return new Cipher(modeFor(name, key, iv), true);
 }
 
-export function createDecipheriv(name: CipherName | string, key: Uint8Array, iv: Uint8Array | null): Cipher {
+/**
+ * A decipher object as node:crypto's createDecipheriv. For aes-*-gcm: setAAD/setAuthTag, and
+ * update() returns plaintext that is unauthenticated until final() has returned.
+ */
+export function createDecipheriv(name: GcmCipherName, key: Uint8Array, iv: Uint8Array, options?: GcmCipherOptions): GcmDecipher;
+export function createDecipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
+export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher;
+export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher {
+  if (gcmKeyBits(name) !== undefined) return new GcmDecipher(name, key, iv, options);
   return new Cipher(modeFor(name, key, iv), false);
 }

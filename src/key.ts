@@ -11,6 +11,8 @@ import { CfbMode, type CfbOptions } from "./modes/cfb.js";
 import { OfbMode } from "./modes/ofb.js";
 import { CtrMode, type CtrOptions } from "./modes/ctr.js";
 import type { PaddingOptions } from "./modes/stream.js";
+import { GcmMode, type GcmOptions } from "./modes/gcm.js";
+import { KwMode, KwpMode } from "./modes/kw.js";
 
 export class AesKey {
   /** Key size in bits: 128, 192 or 256. */
@@ -109,6 +111,21 @@ export class AesKey {
 
   ctr(counterBlock: Uint8Array, options?: CtrOptions): CtrMode {
     return new CtrMode(this, counterBlock, options);
+  }
+
+  /** GCM (SP 800-38D) with an IV of 1 or more bytes (12 is standard and fastest). */
+  gcm(iv: Uint8Array, options?: GcmOptions): GcmMode {
+    return new GcmMode(this, iv, options);
+  }
+
+  /** AES-KW (RFC 3394): wrap/unwrap key data of 16+ bytes, a multiple of 8. */
+  kw(): KwMode {
+    return new KwMode(this);
+  }
+
+  /** AES-KWP (RFC 5649): wrap/unwrap key data of any length from 1 byte. */
+  kwp(): KwpMode {
+    return new KwpMode(this);
   }
 
   /** Encrypts one 16-byte block. */

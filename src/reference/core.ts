@@ -21,6 +21,12 @@
 //                   OFB, CTR); always 0..15
 import type { CoreInstance, CoreKernels, CoreLayout } from "../wasm/abi.js";
 import { decryptBlockRef, encryptBlockRef, expandKeyBytes, roundsForKeyLength } from "./aes.js";
+import { ghashBlocks } from "./ghash.js";
+
+// GCM slot (REF_GCM_SLOT_SIZE bytes): GCM_ACC and GCM_BLOCK as in abi.ts, then H itself as
+// the "table" (the bitwise multiply needs nothing more).
+const REF_GCM_SLOT_SIZE = 64;
+const REF_GCM_H = 32;
 
 const PAGE_SIZE = 65536;
 const MAX_PAGES = 65536; // 4 GiB, the wasm32 limit
@@ -292,6 +298,24 @@ export function createReferenceCore(): CoreInstance {
 
     heapBase() {
       return HEAP_BASE;
+    },
+
+    gcmSlotSize() {
+      return REF_GCM_SLOT_SIZE;
+    },
+
+    ghashSetup(gcm, h) {
+      const m = bytes();
+      m.copyWithin(gcm + REF_GCM_H, h, h + 16);
+    },
+
+    // GHASH (SP 800-38D §6.4) over whole blocks with the bitwise multiply of ./ghash.ts.
+    ghash(gcm, acc, io, len) {
+      const m = bytes();
+      const y = m.subarray(acc, acc + 16);
+      const h = m.slice(gcm + REF_GCM_H, gcm + REF_GCM_H + 16);
+      ghashBlocks(h, y, m.subarray(io, io + (len - (len % 16))));
+      h.fill(0);
     },
   };
 

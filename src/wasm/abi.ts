@@ -36,7 +36,20 @@ export interface CoreKernels {
   ctr(key: number, state: number, io: number, len: number): void;
   /** First address the host may use for slots. */
   heapBase(): number;
+  /** Bytes of a GCM slot: GHASH accumulator (GCM_ACC), host scratch block (GCM_BLOCK), then the core's H table. */
+  gcmSlotSize(): number;
+  /** Prepares the GCM slot for hash subkey H (16 bytes at `h`, as on the wire). Leaves GCM_ACC as it is. */
+  ghashSetup(gcm: number, h: number): void;
+  /**
+   * GHASH (SP 800-38D §6.4) over `len` bytes at `io`, a multiple of 16: for each block X,
+   * Y = (Y xor X)·H in GF(2^128), with Y the 16 bytes at `acc` (normally gcm + GCM_ACC).
+   */
+  ghash(gcm: number, acc: number, io: number, len: number): void;
 }
+
+/** Offsets in a GCM slot shared by every core: the GHASH accumulator and a 16-byte host scratch block. */
+export const GCM_ACC = 0;
+export const GCM_BLOCK = 16;
 
 export interface CoreLayout {
   IO: number;

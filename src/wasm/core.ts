@@ -50,6 +50,15 @@ export class Core {
     return this.alloc(this.layout.STATE_SLOT_SIZE);
   }
 
+  /** A GCM slot (GHASH accumulator and table) of gcmSlotSize() bytes; release with that size. */
+  get gcmSlotSize(): number {
+    return this.k.gcmSlotSize() >>> 0;
+  }
+
+  allocGcmSlot(): number {
+    return this.alloc(this.gcmSlotSize);
+  }
+
   /** Zeroes a slot (key material, chaining state) and returns it to its free list. */
   release(ptr: number, size: number): void {
     this.mem.fill(0, ptr, ptr + size);

@@ -1,0 +1,162 @@
+// The node:crypto shape of GCM: createCipheriv('aes-256-gcm', key, iv, { authTagLength }) with
+// setAAD / getAuthTag, and createDecipheriv(...) with setAuthTag. As in Node, the decipher's
+// update() returns plaintext before it is authenticated; final() throws (DecryptionError) if
+// the tag does not match. Each object owns its expanded key and wipes it at final().
+//
+// One difference from Node: 8- and 4-byte tags need { allowShortTags: true } (SP 800-38D
+// Appendix C), where Node accepts them silently.
+import { asBytes } from "./bytes.js";
+import { IvLengthError, KeyLengthError, StateError, UnknownCipherError } from "./errors.js";
+import { AesKey } from "./key.js";
+import { checkGcmIv, checkTagLength, GcmEncryptor, GcmUnverifiedDecryptor } from "./modes/gcm.js";
+
+export type GcmCipherName = `aes-${128 | 192 | 256}-gcm`;
+export const GCM_CIPHER_NAMES: readonly GcmCipherName[] = ["aes-128-gcm", "aes-192-gcm", "aes-256-gcm"];
+
+export interface GcmCipherOptions {
+  /** Tag length in bytes: 16 (default for the cipher), 15..12; 8, 4 with allowShortTags. */
+  authTagLength?: number;
+  allowShortTags?: boolean;
+}
+
+/** Key bits if `name` is an aes-*-gcm name (any letter case), else undefined. */
+export function gcmKeyBits(name: unknown): 128 | 192 | 256 | undefined {
+  const m = typeof name === "string" ? /^aes-(128|192|256)-gcm$/i.exec(name) : null;
+  return m ? (Number(m[1]) as 128 | 192 | 256) : undefined;
+}
+
+function makeKey(name: string, key: Uint8Array, iv: Uint8Array | null | undefined): { aes: AesKey; ivCopy: Uint8Array } {
+  const bits = gcmKeyBits(name);
+  if (bits === undefined) throw new UnknownCipherError(name);
+  const k = asBytes(key, "key");
+  if (k.length !== bits / 8) throw new KeyLengthError(`key must be ${bits / 8} bytes for aes-${bits}-gcm, got ${k.length}`);
+  if (iv == null) throw new IvLengthError(`aes-${bits}-gcm needs an IV (12 bytes is standard)`);
+  const ivCopy = checkGcmIv(iv);
+  return { aes: new AesKey(k), ivCopy };
+}
+
+function checkOptions(options: GcmCipherOptions | undefined): { tagLength: number | undefined; short: boolean } {
+  const short = options?.allowShortTags === true;
+  const given = options?.authTagLength;
+  return { tagLength: given === undefined ? undefined : checkTagLength(given, short), short };
+}
+
+/** What createCipheriv returns for aes-*-gcm. */
+export class GcmCipher {
+  readonly #key: AesKey;
+  readonly #stream: GcmEncryptor;
+  #done = false;
+
+  /** @internal */
+  constructor(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions) {
+    const { tagLength } = checkOptions(options);
+    const { aes, ivCopy } = makeKey(name, key, iv);
+    this.#key = aes;
+    try {
+      this.#stream = new GcmEncryptor(aes, ivCopy, tagLength ?? 16);
+    } catch (e) {
+      aes.dispose();
+      throw e;
+    }
+  }
+
+  /** Adds additional authenticated data; before the first update(). */
+  setAAD(aad: Uint8Array, _options?: { plaintextLength?: number }): this {
+    this.#open();
+    this.#stream.setAAD(aad);
+    return this;
+  }
+
+  update(data: Uint8Array): Uint8Array {
+    this.#open();
+    return this.#stream.update(data);
+  }
+
+  final(): Uint8Array {
+    this.#open();
+    this.#done = true;
+    try {
+      return this.#stream.final();
+    } finally {
+      this.#key.dispose();
+    }
+  }
+
+  /** The tag, after final(). */
+  getAuthTag(): Uint8Array {
+    if (!this.#done) throw new StateError("getAuthTag() is available after final()");
+    return this.#stream.tag;
+  }
+
+  /** Accepted for node:crypto compatibility; GCM has no padding. */
+  setAutoPadding(_autoPadding = true): this {
+    this.#open();
+    return this;
+  }
+
+  #open(): void {
+    if (this.#done) throw new StateError("cipher already finished: final() was called");
+  }
+}
+
+/**
+ * What createDecipheriv returns for aes-*-gcm. update() RETURNS UNAUTHENTICATED PLAINTEXT (as
+ * node:crypto does); final() throws DecryptionError if the tag set with setAuthTag does not match.
+ */
+export class GcmDecipher {
+  readonly #key: AesKey;
+  readonly #stream: GcmUnverifiedDecryptor;
+  #done = false;
+
+  /** @internal */
+  constructor(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions) {
+    const { tagLength, short } = checkOptions(options);
+    const { aes, ivCopy } = makeKey(name, key, iv);
+    this.#key = aes;
+    try {
+      this.#stream = new GcmUnverifiedDecryptor(aes, ivCopy, tagLength, short);
+    } catch (e) {
+      aes.dispose();
+      throw e;
+    }
+  }
+
+  setAAD(aad: Uint8Array, _options?: { plaintextLength?: number }): this {
+    this.#open();
+    this.#stream.setAAD(aad);
+    return this;
+  }
+
+  /** The expected tag; any time before final(). */
+  setAuthTag(tag: Uint8Array): this {
+    this.#open();
+    this.#stream.setAuthTag(tag);
+    return this;
+  }
+
+  /** Decrypts a chunk: the bytes are UNAUTHENTICATED until final() returns. */
+  update(data: Uint8Array): Uint8Array {
+    this.#open();
+    return this.#stream.update(data);
+  }
+
+  /** Checks the tag; DecryptionError if it does not match (or StateError if none was set). */
+  final(): Uint8Array {
+    this.#open();
+    this.#done = true;
+    try {
+      return this.#stream.final();
+    } finally {
+      this.#key.dispose();
+    }
+  }
+
+  setAutoPadding(_autoPadding = true): this {
+    this.#open();
+    return this;
+  }
+
+  #open(): void {
+    if (this.#done) throw new StateError("decipher already finished: final() was called");
+  }
+}

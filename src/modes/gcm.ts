@@ -1,0 +1,441 @@
+// GCM (NIST SP 800-38D): CTR encryption with inc32 plus a GHASH tag over AAD and ciphertext.
+// Safety: authenticated. A (key, IV) pair must never encrypt twice — that reveals the XOR of
+// plaintexts and lets an attacker forge tags; use 96-bit IVs from a counter or NonceSource,
+// or random ones for well under 2^32 messages per key. One-shot decrypt() checks the tag
+// before making any plaintext; the streaming decryptor releases unauthenticated plaintext
+// from update() (as node:crypto does), and only final() says whether it was genuine.
+//
+// Data path per chunk, through the core's IO window: the bytes of an unfinished GHASH block
+// (kept in the GCM slot's scratch block) are put in front of the chunk, so the CTR kernel
+// and the GHASH kernel each run once over the chunk and no partial block crosses a call.
+import { asBytes } from "../bytes.js";
+import { counterMask } from "../counter.js";
+import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, StateError } from "../errors.js";
+import { TagLengthError } from "../aead-errors.js";
+import { track, untrack } from "../lifetime.js";
+import { GCM_ACC, GCM_BLOCK } from "../wasm/abi.js";
+import type { AesKey } from "../key.js";
+import { outputFor } from "./stream.js";
+
+/** Most plaintext one (key, IV) may encrypt: 2^39 − 256 bits (SP 800-38D §5.2.1.1). */
+export const GCM_MAX_DATA_BYTES = 2 ** 36 - 32;
+/** Tag lengths in bytes allowed without opt-in. */
+export const GCM_TAG_LENGTHS: readonly number[] = [16, 15, 14, 13, 12];
+/** Tag lengths that need `allowShortTags` (SP 800-38D Appendix C limits their use). */
+export const GCM_SHORT_TAG_LENGTHS: readonly number[] = [8, 4];
+
+export interface GcmOptions {
+  /** Additional authenticated data: integrity-protected, not encrypted. Default empty. */
+  aad?: Uint8Array;
+  /** Tag length in bytes: 16 (default), 15, 14, 13, 12; or 8, 4 with allowShortTags. */
+  tagLength?: number;
+  /** Permits 8- and 4-byte tags (only for short messages and few forgery attempts; see SP 800-38D Appendix C). */
+  allowShortTags?: boolean;
+}
+
+export function checkTagLength(tagLength: unknown, allowShortTags = false): number {
+  if (GCM_TAG_LENGTHS.includes(tagLength as number)) return tagLength as number;
+  if (GCM_SHORT_TAG_LENGTHS.includes(tagLength as number)) {
+    if (allowShortTags) return tagLength as number;
+    throw new TagLengthError(`a ${String(tagLength)}-byte GCM tag needs allowShortTags: true (SP 800-38D Appendix C)`);
+  }
+  throw new TagLengthError(`GCM tag length must be 16, 15, 14, 13 or 12 bytes (8 or 4 with allowShortTags), got ${String(tagLength)}`);
+}
+
+export function checkGcmIv(iv: unknown): Uint8Array {
+  const b = asBytes(iv, "iv");
+  if (b.length === 0) throw new IvLengthError("GCM IV must be at least 1 byte (12 is standard)");
+  return new Uint8Array(b); // a copy: Buffer.slice would be a view
+}
+
+/** Same bytes, in time independent of where they differ. */
+function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/**
+ * The GCM computation for one message: owns a GCM slot (GHASH table and accumulator) and a
+ * CTR state slot, both wiped at finish(). AAD first, then data, then tag().
+ */
+class GcmEngine {
+  private readonly gcm: number;
+  private readonly state: number;
+  private readonly ek0 = new Uint8Array(16); // E_K(J0), masks the tag
+  private pend = 0; // bytes of the unfinished GHASH block at gcm + GCM_BLOCK
+  private inData = false;
+  private tagged = false;
+  private ioUsed = 16; // how much of the IO window to wipe at finish()
+  aadBytes = 0;
+  dataBytes = 0;
+  finished = false;
+
+  constructor(private readonly key: AesKey, iv: Uint8Array) {
+    const slot = key.slot; // DisposedError
+    const core = key.core;
+    this.gcm = core.allocGcmSlot();
+    track(this, core, this.gcm, core.gcmSlotSize);
+    try {
+      this.state = key.acquireState(this);
+    } catch (e) {
+      untrack(this);
+      core.release(this.gcm, core.gcmSlotSize);
+      throw e;
+    }
+    const { io, k } = core;
+    const mem = core.mem;
+    // H = E_K(0^128) (§6.4), expanded into the slot's table, then wiped from the IO window.
+    mem.fill(0, io, io + 16);
+    k.encryptOne(slot, io, io);
+    k.ghashSetup(this.gcm, io);
+    mem.fill(0, io, io + 16);
+    // J0 (§7.1 step 2): IV || 0^31 || 1 for 96-bit IVs, else GHASH(IV || 0^(s+64) || [len(IV)]_64).
+    const j0 = new Uint8Array(16);
+    if (iv.length === 12) {
+      j0.set(iv);
+      j0[15] = 1;
+    } else {
+      this.absorb(iv);
+      this.closeBlock();
+      this.lengthBlock(0, iv.length);
+      j0.set(core.mem.subarray(this.gcm + GCM_ACC, this.gcm + GCM_ACC + 16));
+      core.mem.fill(0, this.gcm + GCM_ACC, this.gcm + GCM_ACC + 16);
+    }
+    mem.set(j0, io);
+    k.encryptOne(slot, io, io);
+    this.ek0.set(core.mem.subarray(io, io + 16));
+    core.mem.fill(0, io, io + 16);
+    // The first data block uses inc32(J0); the CTR kernel with a 32-bit mask is inc32 (§6.2).
+    const c = (((j0[12]! << 24) | (j0[13]! << 16) | (j0[14]! << 8) | j0[15]!) + 1) >>> 0;
+    j0[12] = c >>> 24; j0[13] = (c >>> 16) & 0xff; j0[14] = (c >>> 8) & 0xff; j0[15] = c & 0xff;
+    const { STATE_REG, STATE_CTR_MASK } = core.layout;
+    core.mem.set(j0, this.state + STATE_REG);
+    core.mem.set(counterMask(32), this.state + STATE_CTR_MASK);
+    j0.fill(0);
+  }
+
+  private assertOpen(): void {
+    if (this.finished) throw new StateError("GCM stream already finished: final() was called");
+    this.key.slot; // DisposedError if the key is gone
+  }
+
+  /** Adds AAD; only before any data. */
+  aad(data: Uint8Array): void {
+    this.assertOpen();
+    if (this.inData || this.tagged) throw new StateError("GCM AAD must be given before any data");
+    this.absorb(data);
+    this.aadBytes += data.length;
+  }
+
+  /**
+   * Runs `src` through CTR into `dst` (same length), hashing the ciphertext: after encryption
+   * when encrypting, before decryption when decrypting. `hash`/`crypt` false skip one half
+   * (the two passes of one-shot decryption).
+   */
+  data(src: Uint8Array, dst: Uint8Array | null, encrypt: boolean, hash = true, crypt = true): void {
+    this.assertOpen();
+    if (hash) {
+      if (this.tagged) throw new StateError("GCM tag already computed");
+      if (this.dataBytes + src.length > GCM_MAX_DATA_BYTES) {
+        throw new DataLengthError(`GCM encrypts at most 2^39 - 256 bits (${GCM_MAX_DATA_BYTES} bytes) per IV`);
+      }
+      if (!this.inData) {
+        this.closeBlock();
+        this.inData = true;
+      }
+      this.dataBytes += src.length;
+    }
+    const core = this.key.core;
+    const { io, k } = core;
+    const key = this.key.slot;
+    const room = core.ioSize - 16;
+    const acc = this.gcm + GCM_ACC;
+    const blk = this.gcm + GCM_BLOCK;
+    for (let off = 0; off < src.length; off += room) {
+      const n = Math.min(room, src.length - off);
+      const mem = core.mem;
+      const pend = hash ? this.pend : 0;
+      const at = io + pend;
+      mem.copyWithin(io, blk, blk + pend);
+      mem.set(src.subarray(off, off + n), at);
+      const total = pend + n;
+      const whole = total - (total % 16);
+      if (hash && !encrypt) {
+        k.ghash(this.gcm, acc, io, whole);
+        mem.copyWithin(blk, io + whole, io + total);
+      }
+      if (crypt) k.ctr(key, this.state, at, n);
+      if (hash && encrypt) {
+        k.ghash(this.gcm, acc, io, whole);
+        mem.copyWithin(blk, io + whole, io + total);
+      }
+      if (dst) dst.set(mem.subarray(at, at + n), off);
+      if (hash) this.pend = total - whole;
+      this.ioUsed = Math.max(this.ioUsed, total);
+    }
+  }
+
+  /** The full 16-byte tag (§7.1 steps 5–6); no more AAD or data may be hashed after it. */
+  tag(): Uint8Array {
+    this.assertOpen();
+    if (this.tagged) throw new StateError("GCM tag already computed");
+    this.tagged = true;
+    this.closeBlock();
+    this.lengthBlock(this.aadBytes, this.dataBytes);
+    const core = this.key.core;
+    const acc = this.gcm + GCM_ACC;
+    const t = core.mem.slice(acc, acc + 16);
+    for (let i = 0; i < 16; i++) t[i]! ^= this.ek0[i]!;
+    return t;
+  }
+
+  /** Wipes and frees both slots. Idempotent. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const core = this.key.core;
+    this.ek0.fill(0);
+    this.key.releaseState(this.state, this);
+    untrack(this);
+    core.release(this.gcm, core.gcmSlotSize);
+    core.mem.fill(0, core.io, core.io + this.ioUsed); // plaintext passed through it
+  }
+
+  /** Hashes bytes as a continuous string (whole blocks now, a partial block kept for later). */
+  private absorb(src: Uint8Array): void {
+    const core = this.key.core;
+    const { io, k } = core;
+    const room = core.ioSize - 16;
+    const blk = this.gcm + GCM_BLOCK;
+    for (let off = 0; off < src.length; off += room) {
+      const n = Math.min(room, src.length - off);
+      const mem = core.mem;
+      mem.copyWithin(io, blk, blk + this.pend);
+      mem.set(src.subarray(off, off + n), io + this.pend);
+      const total = this.pend + n;
+      const whole = total - (total % 16);
+      k.ghash(this.gcm, this.gcm + GCM_ACC, io, whole);
+      mem.copyWithin(blk, io + whole, io + total);
+      this.pend = total - whole;
+      this.ioUsed = Math.max(this.ioUsed, total);
+    }
+  }
+
+  /** Pads an unfinished block with zeros and hashes it. */
+  private closeBlock(): void {
+    if (this.pend === 0) return;
+    const core = this.key.core;
+    const blk = this.gcm + GCM_BLOCK;
+    core.mem.fill(0, blk + this.pend, blk + 16);
+    core.k.ghash(this.gcm, this.gcm + GCM_ACC, blk, 16);
+    this.pend = 0;
+  }
+
+  /** Hashes [a bits]_64 || [b bits]_64, from byte counts below 2^53. */
+  private lengthBlock(aBytes: number, bBytes: number): void {
+    const core = this.key.core;
+    const blk = this.gcm + GCM_BLOCK;
+    const view = new DataView(core.mem.buffer, core.mem.byteOffset);
+    view.setUint32(blk, Math.floor(aBytes / 2 ** 29));
+    view.setUint32(blk + 4, (aBytes % 2 ** 29) * 8);
+    view.setUint32(blk + 8, Math.floor(bBytes / 2 ** 29));
+    view.setUint32(blk + 12, (bBytes % 2 ** 29) * 8);
+    core.k.ghash(this.gcm, this.gcm + GCM_ACC, blk, 16);
+    core.mem.fill(0, blk, blk + 16);
+  }
+}
+
+/** Streaming GCM encryption: setAAD()* → update()* → final() → tag. */
+export class GcmEncryptor {
+  readonly #engine: GcmEngine;
+  #tag: Uint8Array | undefined;
+
+  /** @internal Made by GcmMode.encryptor() and the createCipheriv facade. */
+  constructor(key: AesKey, iv: Uint8Array, readonly tagLength: number, aad?: Uint8Array) {
+    this.#engine = new GcmEngine(key, iv);
+    if (aad) this.setAAD(aad);
+  }
+
+  /** Adds AAD (any number of calls, all before the first update()). */
+  setAAD(aad: Uint8Array): this {
+    this.#engine.aad(asBytes(aad, "aad"));
+    return this;
+  }
+
+  update(data: Uint8Array, output?: Uint8Array): Uint8Array {
+    const src = asBytes(data);
+    const out = outputFor(output, src.length);
+    this.#engine.data(src, out, true);
+    return out;
+  }
+
+  /** Ends encryption (GCM has no output left) and computes the tag. */
+  final(output?: Uint8Array): Uint8Array {
+    const full = this.#engine.tag();
+    this.#engine.finish();
+    this.#tag = full.slice(0, this.tagLength);
+    full.fill(0);
+    return outputFor(output, 0);
+  }
+
+  /** The authentication tag, `tagLength` bytes; available after final(). */
+  get tag(): Uint8Array {
+    if (!this.#tag) throw new StateError("the GCM tag is available after final()");
+    return this.#tag.slice();
+  }
+
+  /** @internal one-shot encryption: ciphertext || tag into one buffer. */
+  oneShot(data: Uint8Array, output?: Uint8Array): Uint8Array {
+    const src = asBytes(data);
+    try {
+      const out = outputFor(output, src.length + this.tagLength);
+      this.update(src, out.subarray(0, src.length));
+      this.final();
+      out.set(this.#tag!, src.length);
+      return out;
+    } finally {
+      this.#engine.finish();
+    }
+  }
+}
+
+/**
+ * Streaming GCM decryption. **update() returns plaintext that is not yet authenticated**:
+ * do not act on it (parse, display, store as trusted) before final() has returned; final()
+ * throws DecryptionError if the tag does not match. Prefer GcmMode.decrypt(), which releases
+ * nothing unless the tag matches.
+ */
+export class GcmUnverifiedDecryptor {
+  readonly #engine: GcmEngine;
+  #expected: Uint8Array | undefined;
+
+  /** @internal Made by GcmMode.unverifiedDecryptor() and the createDecipheriv facade. */
+  constructor(key: AesKey, iv: Uint8Array, readonly tagLength: number | undefined,
+    private readonly allowShortTags: boolean, aad?: Uint8Array, tag?: Uint8Array) {
+    this.#engine = new GcmEngine(key, iv);
+    if (aad) this.setAAD(aad);
+    if (tag) this.setAuthTag(tag);
+  }
+
+  setAAD(aad: Uint8Array): this {
+    this.#engine.aad(asBytes(aad, "aad"));
+    return this;
+  }
+
+  /**
+   * The expected tag, any time before final(). Its length must be `tagLength` if one was
+   * given, else any allowed length.
+   */
+  setAuthTag(tag: Uint8Array): this {
+    const t = asBytes(tag, "tag");
+    if (this.#engine.finished) throw new StateError("GCM stream already finished: final() was called");
+    if (this.tagLength !== undefined && t.length !== this.tagLength) {
+      throw new TagLengthError(`tag must be ${this.tagLength} bytes, got ${t.length}`);
+    }
+    checkTagLength(t.length, this.allowShortTags);
+    this.#expected = new Uint8Array(t);
+    return this;
+  }
+
+  /** Decrypts a chunk. The bytes returned are UNAUTHENTICATED until final() returns. */
+  update(data: Uint8Array, output?: Uint8Array): Uint8Array {
+    const src = asBytes(data);
+    const out = outputFor(output, src.length);
+    this.#engine.data(src, out, false);
+    return out;
+  }
+
+  /** Checks the tag: returns nothing (GCM has no output left) or throws DecryptionError. */
+  final(output?: Uint8Array): Uint8Array {
+    if (this.#engine.finished) throw new StateError("GCM stream already finished: final() was called");
+    if (!this.#expected) {
+      this.#engine.finish();
+      throw new StateError("setAuthTag() must be called before final()");
+    }
+    let full: Uint8Array;
+    try {
+      full = this.#engine.tag();
+    } finally {
+      this.#engine.finish();
+    }
+    const ok = equalConstantTime(full.subarray(0, this.#expected.length), this.#expected);
+    full.fill(0);
+    if (!ok) throw new DecryptionError();
+    return outputFor(output, 0);
+  }
+
+  /** @internal one-shot decryption of ciphertext || tag: verify first, then decrypt. */
+  oneShot(data: Uint8Array, output?: Uint8Array): Uint8Array {
+    const src = asBytes(data);
+    const tagLength = this.tagLength!;
+    try {
+      if (src.length < tagLength) throw new DecryptionError();
+      const body = src.subarray(0, src.length - tagLength);
+      // Pass 1 hashes the ciphertext only; no plaintext exists until the tag has matched.
+      this.#engine.data(body, null, false, true, false);
+      const full = this.#engine.tag();
+      const ok = equalConstantTime(full.subarray(0, tagLength), src.subarray(body.length));
+      full.fill(0);
+      if (!ok) throw new DecryptionError();
+      // Pass 2: the CTR state is still at inc32(J0), untouched by pass 1.
+      const out = outputFor(output, body.length);
+      this.#engine.data(body, out, false, false, true);
+      return out;
+    } finally {
+      this.#engine.finish();
+    }
+  }
+}
+
+/**
+ * A GCM mode object: one key, one IV. encrypt() runs once (a second encryption under the
+ * same IV is refused); decrypt() any number of times.
+ */
+export class GcmMode {
+  readonly iv: Uint8Array;
+  readonly tagLength: number;
+  readonly #aad: Uint8Array | undefined;
+  readonly #allowShortTags: boolean;
+  #encrypted = false;
+
+  constructor(readonly key: AesKey, iv: Uint8Array, options: GcmOptions = {}) {
+    this.iv = checkGcmIv(iv);
+    this.#allowShortTags = options.allowShortTags === true;
+    this.tagLength = checkTagLength(options.tagLength ?? 16, this.#allowShortTags);
+    this.#aad = options.aad === undefined ? undefined : new Uint8Array(asBytes(options.aad, "aad"));
+    key.slot; // DisposedError early
+  }
+
+  /** Encrypts a whole message: returns ciphertext || tag (`tagLength` bytes). */
+  encrypt(data: Uint8Array, output?: Uint8Array): Uint8Array {
+    const src = asBytes(data);
+    return this.encryptor().oneShot(src, output);
+  }
+
+  /**
+   * Decrypts ciphertext || tag. The tag is checked (in constant time) before any plaintext is
+   * made; a mismatch is DecryptionError and nothing is returned or written to `output`.
+   */
+  decrypt(data: Uint8Array, output?: Uint8Array): Uint8Array {
+    const src = asBytes(data);
+    return new GcmUnverifiedDecryptor(this.key, this.iv, this.tagLength, this.#allowShortTags, this.#aad).oneShot(src, output);
+  }
+
+  /** A streaming encryptor (options.aad already added; more with setAAD before update). */
+  encryptor(): GcmEncryptor {
+    if (this.#encrypted) throw new IvReuseError();
+    this.#encrypted = true;
+    return new GcmEncryptor(this.key, this.iv, this.tagLength, this.#aad);
+  }
+
+  /**
+   * A streaming decryptor whose update() RELEASES UNAUTHENTICATED PLAINTEXT; only final()
+   * (DecryptionError on a bad tag) says whether it was genuine. Give the tag here or with
+   * setAuthTag() before final().
+   */
+  unverifiedDecryptor(tag?: Uint8Array): GcmUnverifiedDecryptor {
+    return new GcmUnverifiedDecryptor(this.key, this.iv, this.tagLength, this.#allowShortTags, this.#aad, tag);
+  }
+}
