@@ -32,3 +32,4 @@ export { sealCtr, openCtr, COUNTER_BLOCK_BYTES, type OpenCtrOptions } from "./no
 export * from "./nonce/errors.js";
 export { createPool, canSplit, type WorkerPool, type PoolOptions, type JobOptions, type Direction } from "./parallel/pool.js";
 export { PoolClosedError, WorkerCrashedError, WorkerTimeoutError } from "./parallel/errors.js";
+export { subtle, AesCryptoKey, SubtleError, OperationError, DataError, InvalidAccessError, NotSupportedError, SubtleSyntaxError, SubtleTypeError, type Subtle, type AlgorithmHandler, type AlgorithmIdentifier, type AesCtrParams, type AesCbcParams, type AesKeyGenParams, type JsonWebKey, type KeyUsage, type KeyFormat } from "./subtle/index.js";
