@@ -188,4 +188,18 @@ describe.skipIf(!rawGcmAvailable)("raw GCM (encrypt/decrypt --cipher aes-256-gcm
     expect(toFile.code).toBe(1);
     expect(existsSync(out)).toBe(false);
   });
+
+  it.concurrent.each(["aes-128-gcm", "aes-192-gcm"])("%s round trips and matches node:crypto", async (name) => {
+    const key = randomBytes(Number(name.split("-")[1]) / 8);
+    const iv = randomBytes(12);
+    const plain = randomBytes(70_001);
+    const c = createCipheriv(name as "aes-128-gcm", key, iv);
+    const expected = Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+    const args = ["--cipher", name, "--key", hex(key), "--iv", hex(iv)];
+    const enc = await cli(["encrypt", ...args], { input: plain });
+    expectBytes(enc.stdout, expected);
+    const dec = await cli(["decrypt", ...args], { input: enc.stdout });
+    expect(dec.code).toBe(0);
+    expectBytes(dec.stdout, plain);
+  });
 });

@@ -37,7 +37,7 @@ export function createProgress({ total, force, stream = process.stderr, now = ()
     lastDraw = t;
     // Unknown size (a pipe): stay quiet until it is clear the input is large, unless forced.
     if (force === undefined && total === null && done < PROGRESS_MIN_BYTES) return;
-    stream.write(`\r${formatProgress(done, total, (t - start) / 1000, stream.columns ?? 80)}\x1b[K`);
+    stream.write(`\r${formatProgress(done, total, (t - start) / 1000, stream.columns || 80)}\x1b[K`);
     drawn = true;
   };
   return {
