@@ -79,15 +79,24 @@ export function ghash(slot: usize, acc: usize, io: usize, len: usize): void {
     let e = t + (<usize>(w & 0xff) << 4);
     let zHi = load<u64>(e);
     let zLo = load<u64>(e, 8);
-    for (let j = 1; j < 16; j++) {
-      if (j == 8) w = xHi;
-      else w >>= 8;
+    for (let j = 0; j < 7; j++) {
+      w >>= 8;
       const rem = <usize>(zLo & 0xff);
       zLo = (zLo >> 8) | (zHi << 56);
       zHi = (zHi >> 8) ^ (<u64>load<u16>(REM8 + (rem << 1)) << 48);
       e = t + (<usize>(w & 0xff) << 4);
       zHi ^= load<u64>(e);
       zLo ^= load<u64>(e, 8);
+    }
+    w = xHi;
+    for (let j = 0; j < 8; j++) {
+      const rem = <usize>(zLo & 0xff);
+      zLo = (zLo >> 8) | (zHi << 56);
+      zHi = (zHi >> 8) ^ (<u64>load<u16>(REM8 + (rem << 1)) << 48);
+      e = t + (<usize>(w & 0xff) << 4);
+      zHi ^= load<u64>(e);
+      zLo ^= load<u64>(e, 8);
+      w >>= 8;
     }
     yHi = zHi;
     yLo = zLo;
