@@ -40,8 +40,8 @@ export const USAGE = `usage: aes-wasm <command> [options]
   encrypt|decrypt --cipher <name> (--key <hex> | --key-file <path>) [--iv <hex>]
                   [--in <path>|-] [--out <path>|-] [--no-pad] [--threads N] [--aad <hex>]
       Raw mode, byte-compatible with openssl enc -<name> -K <hex> -iv <hex> -nosalt [-nopad].
-      Names: aes-{128,192,256}-{ecb,cbc,cfb,cfb8,cfb1,ofb,ctr}, and -gcm when available
-      (tag appended on encrypt, checked before any output is kept on decrypt).
+      Names: aes-{128,192,256}-{ecb,cbc,cfb,cfb8,cfb1,ofb,ctr,gcm}; GCM appends the tag
+      and checks it before any output is kept.
   seal --key-file <path> [--in] [--out] [--chunk-size N] [--nonce-store <path>]
   open --key-file <path> [--in] [--out]
       Self-describing AES-256-GCM format in independently authenticated chunks. Key file:
