@@ -59,7 +59,7 @@ for (const bits of [128, 256]) {
 
 const names = Object.keys(rows[0].speed);
 const f = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-console.log(`\nAES-GCM encrypt, MB/s (median of rounds), Node ${process.version}, ${nodeCrypto.getCiphers ? "" : ""}${aes.backend()} backend\n`);
+console.log(`\nAES-GCM encrypt, MB/s (median of rounds), Node ${process.version}, aes-wasm ${aes.backend()} backend\n`);
 console.log(`| cipher | size | ${names.join(" | ")} | key.gcm / noble | key.gcm / node |`);
 console.log(`|---|---|${names.map(() => "---:").join("|")}|---:|---:|`);
 for (const r of rows) {
