@@ -9,7 +9,7 @@
 //   again from 0 would reissue nonces. `recoverFromClock: true` treats it as empty instead
 //   (the clock then keeps new nonces above old ones, if it is right).
 import { randomBytes } from "node:crypto";
-import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { link, open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputTypeError } from "../errors.js";
@@ -116,16 +116,18 @@ export class FileNonceStore implements NonceStore {
     const token = `${process.pid} ${hostname()} ${randomBytes(8).toString("hex")}`;
     const deadline = Date.now() + this.#lockTimeoutMs;
     for (let attempt = 0; ; attempt++) {
+      // The lock appears with its owner already in it: written to a private file first, then
+      // hard-linked into place (link fails if the lock exists). Opening the lock itself and
+      // then writing would leave an empty, ownerless lock if the process died in between.
+      const draft = `${this.lockPath}.${process.pid}.${randomBytes(6).toString("hex")}.draft`;
+      await writeFile(draft, token, { mode: 0o600 });
       try {
-        const fh = await open(this.lockPath, "wx", 0o600);
-        try {
-          await fh.writeFile(token);
-        } finally {
-          await fh.close();
-        }
+        await link(draft, this.lockPath);
         return token;
       } catch (e) {
         if (code(e) !== "EEXIST") throw e;
+      } finally {
+        await unlink(draft).catch(() => undefined);
       }
       if (await this.#breakIfStale()) continue;
       if (Date.now() > deadline) {
