@@ -1,7 +1,7 @@
 // What an algorithm contributes to the facade. The dispatcher (subtle.ts) does everything
 // common to all of them — argument conversion, key/usage checks, key import and export,
 // wrapKey/unwrapKey through encrypt/decrypt — and calls these for the cipher itself.
-// To add an algorithm (AES-GCM, AES-KW): write one file exporting an AlgorithmHandler and
+// To add an algorithm: write one file exporting an AlgorithmHandler and
 // list it in ALGORITHMS (algorithms.ts).
 import type { AesKey } from "../key.js";
 import type { KeyUsage } from "./types.js";
@@ -24,4 +24,9 @@ export interface AlgorithmHandler {
   /** Only for algorithms with a dedicated wrap (AES-KW); the others wrap with encrypt. */
   wrapKey?: CipherOperation;
   unwrapKey?: CipherOperation;
+  /**
+   * wrapKey('jwk') pads the JWK's JSON with trailing spaces to a multiple of this many bytes
+   * (AES-KW: 8). JSON.parse ignores the spaces, so any implementation unwraps the result.
+   */
+  readonly jwkWrapBlock?: number;
 }

@@ -105,6 +105,15 @@ function cipher(op: Operation, algorithm: unknown, key: unknown, data: Uint8Arra
   return run(fn, params, secret.bytes, data);
 }
 
+/** A JWK as UTF-8 JSON, padded with spaces to a multiple of `block` bytes if asked. */
+function jwkBytes(jwk: JsonWebKey, block = 1): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(jwk));
+  const padded = new Uint8Array(Math.ceil(json.length / block) * block).fill(0x20);
+  padded.set(json);
+  json.fill(0);
+  return padded;
+}
+
 /** The WebCrypto-shaped facade (AES only). */
 export const subtle = {
   async importKey(format: KeyFormat, keyData: BufferSource | JsonWebKey, algorithm: AlgorithmIdentifier,
@@ -156,8 +165,12 @@ export const subtle = {
     const { handler } = normalize(wrapAlgorithm);
     checkKey(wrappingKey, handler, "wrapKey", "wrappingKey");
     const exported = exportKeySync(f, key);
-    const bytes = f === "raw" ? new Uint8Array(exported as ArrayBuffer) : new TextEncoder().encode(JSON.stringify(exported));
-    return toArrayBuffer(cipher("wrapKey", wrapAlgorithm, wrappingKey, bytes, "wrapKey"));
+    const bytes = f === "raw" ? new Uint8Array(exported as ArrayBuffer) : jwkBytes(exported as JsonWebKey, handler.jwkWrapBlock);
+    try {
+      return toArrayBuffer(cipher("wrapKey", wrapAlgorithm, wrappingKey, bytes, "wrapKey"));
+    } finally {
+      bytes.fill(0); // the exported key, in the clear
+    }
   },
 
   /** Decrypts `wrappedKey` with `unwrappingKey` and imports the result. */

@@ -10,6 +10,8 @@ export type AlgorithmIdentifier = string | { name: string; [param: string]: unkn
 
 export interface AesCtrParams { name: string; counter: BufferSource; length: number }
 export interface AesCbcParams { name: string; iv: BufferSource }
+/** tagLength in bits: 32, 64, 96, 104, 112, 120 or 128 (default 128). */
+export interface AesGcmParams { name: string; iv: BufferSource; additionalData?: BufferSource; tagLength?: number }
 export interface AesKeyGenParams { name: string; length: number }
 
 export interface JsonWebKey {
