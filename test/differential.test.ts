@@ -6,22 +6,12 @@ import { expect, it } from "vitest";
 import { CIPHER_NAMES, createCipheriv, createDecipheriv, aesKey } from "../src/index.js";
 import { describeEachBackend } from "./helpers/backends.js";
 import { randomBytes, randomSplits, rng } from "./helpers/random.js";
-import { expectBytes } from "./helpers/bytes.js";
+import { concat, expectBytes } from "./helpers/bytes.js";
 
 function nodeRun(name: string, encrypt: boolean, key: Uint8Array, iv: Uint8Array | null, data: Uint8Array, pad = true) {
   const c = encrypt ? nodeCipher(name, key, iv) : nodeDecipher(name, key, iv);
   c.setAutoPadding(pad);
   return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 describeEachBackend("node:crypto differential", (backend) => {

@@ -9,7 +9,7 @@ import {
 } from "../src/index.js";
 import { TagLengthError } from "../src/aead-errors.js";
 import { describeEachBackend } from "./helpers/backends.js";
-import { expectBytes } from "./helpers/bytes.js";
+import { concat, expectBytes } from "./helpers/bytes.js";
 import { randomBytes, randomSplits, rng } from "./helpers/random.js";
 
 type Bits = 128 | 192 | 256;
@@ -18,10 +18,6 @@ function nodeSeal(bits: Bits, key: Uint8Array, iv: Uint8Array, aad: Uint8Array, 
   const c = nodeCipher(`aes-${bits}-gcm`, key, iv, { authTagLength: tagLength });
   c.setAAD(aad);
   return Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  return Buffer.concat(parts);
 }
 
 /** A random case; the plaintext length is skewed small with some large ones. */

@@ -6,6 +6,8 @@ import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { aesKey, bytesToHex, hexToBytes, type AesKey, type Mode } from "../src/index.js";
 import { describeEachBackend } from "./helpers/backends.js";
+import { concat } from "./helpers/bytes.js";
+import { rng } from "./helpers/random.js";
 
 interface Vector {
   section: string;
@@ -38,18 +40,6 @@ function modeFor(key: AesKey, v: Vector): Mode {
   }
 }
 
-/** Deterministic PRNG (mulberry32) so a failing split can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Cuts `length` bytes into 3 to 6 pieces at random points (empty pieces allowed). */
 function randomSplit(length: number, seed: number): number[] {
   const next = rng(seed);
@@ -73,16 +63,6 @@ function unpackBits(bytes: Uint8Array, n: number): string {
 function packBits(bits: string): Uint8Array {
   const out = new Uint8Array(Math.ceil(bits.length / 8));
   for (let i = 0; i < bits.length; i++) if (bits[i] === "1") out[i >> 3] |= 0x80 >> (i & 7);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
   return out;
 }
 

@@ -12,3 +12,14 @@ export function expectBytes(actual: Uint8Array, expected: Uint8Array, what = "by
   expect.fail(`${what}: lengths ${a.length} vs expected ${e.length}; first difference at byte ${i}: ` +
     `got …${at(a)}…, expected …${at(e)}…`);
 }
+
+/** The parts one after another, in a new array. */
+export function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
