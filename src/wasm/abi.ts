@@ -73,4 +73,9 @@ export interface CoreInstance {
   layout: CoreLayout;
 }
 
+/**
+ * 'wasm': the scalar WASM core (the one that ships); 'js': the reference core. 'wasm-simd' is
+ * reserved for a SIMD build, which would use the same ABI; none ships because no SIMD kernel
+ * measured faster than the scalar T-table rounds (README, Speed).
+ */
 export type BackendKind = "wasm" | "wasm-simd" | "js";
