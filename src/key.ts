@@ -10,7 +10,7 @@ import { CbcMode } from "./modes/cbc.js";
 import { CfbMode, type CfbOptions } from "./modes/cfb.js";
 import { OfbMode } from "./modes/ofb.js";
 import { CtrMode, type CtrOptions } from "./modes/ctr.js";
-import type { PaddingOptions } from "./modes/stream.js";
+import { outputFor, type PaddingOptions } from "./modes/stream.js";
 import { GcmMode, type GcmOptions } from "./modes/gcm.js";
 import { KwMode, KwpMode } from "./modes/kw.js";
 
@@ -147,7 +147,7 @@ export class AesKey {
     mem.set(b, io);
     if (encrypt) k.encryptOne(slot, io, io);
     else k.decryptOne(slot, io, io);
-    const out = output ? asBytes(output, "output").subarray(0, 16) : new Uint8Array(16);
+    const out = outputFor(output, 16);
     out.set(mem.subarray(io, io + 16));
     return out;
   }
