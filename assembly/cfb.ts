@@ -1,7 +1,7 @@
 // CFB with 128-, 8- and 1-bit segments (SP 800-38A §6.3).
 import { encryptBlock } from "./block";
 import { KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_POS } from "./layout";
-import { enc1, enc2 } from "./rounds.generated";
+import { enc1 } from "./rounds.generated";
 
 // CFB128, any byte length. While a block is in progress the register holds E(previous
 // ciphertext block) with its first STATE_POS bytes already replaced by ciphertext, so that
@@ -46,20 +46,14 @@ export function cfbEncrypt(key: usize, state: usize, io: usize, len: usize): voi
   store<u32>(state + STATE_POS, <u32>n);
 }
 
-// Full blocks of CFB128 decryption, in parallel (P_i = E(C_(i-1)) ^ C_i), two at a time,
-// walking backwards so that C_(i-1) is still in memory when block i is written.
+// Full blocks of CFB128 decryption (P_i = E(C_(i-1)) ^ C_i), walking backwards so that
+// C_(i-1) is still in memory when block i is written. One block per step (see cbc.ts).
 function cfbDecryptBlocks(key: usize, reg: usize, io: usize, len: usize): void {
   const k = key + KEY_ENC;
   const nr = load<u32>(key + KEY_ROUNDS);
   let p = io + len - 16; // highest block not yet decrypted
   const n0 = load<u32>(p), n1 = load<u32>(p, 4), n2 = load<u32>(p, 8), n3 = load<u32>(p, 12);
-  for (; p - io >= 32; p -= 32) {
-    const q = p - 16;
-    const a = p - 32;
-    enc2(k, nr, 0, load<u32>(a), load<u32>(a, 4), load<u32>(a, 8), load<u32>(a, 12),
-      load<u32>(q), load<u32>(q, 4), load<u32>(q, 8), load<u32>(q, 12), q, true, q);
-  }
-  if (p != io) {
+  for (; p != io; p -= 16) {
     const a = p - 16;
     enc1(k, nr, 0, load<u32>(a), load<u32>(a, 4), load<u32>(a, 8), load<u32>(a, 12), p, true, p);
   }
