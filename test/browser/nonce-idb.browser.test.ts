@@ -40,10 +40,10 @@ describe("IndexedDbNonceStore in Chromium", () => {
     const source = new NonceSource({ store: new MemoryNonceStore() });
     const data = crypto.getRandomValues(new Uint8Array(5000));
     const sealed = await sealCtr(key, source, data);
-    const counter = sealed.subarray(0, 16);
+    const counter = sealed.slice(0, 16) as Uint8Array<ArrayBuffer>;
     expect(counter[6]).toBe(0); // the headroom byte of the scheme
     const ck = await crypto.subtle.importKey("raw", keyBytes, "AES-CTR", false, ["decrypt"]);
-    const plain = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-CTR", counter, length: 128 }, ck, sealed.subarray(16)));
+    const plain = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-CTR", counter, length: 128 }, ck, sealed.slice(16) as Uint8Array<ArrayBuffer>));
     expect(plain).toEqual(data);
     expect(openCtr(key, sealed)).toEqual(data);
     key.dispose();
