@@ -41,19 +41,23 @@ function checkOptions(options: GcmCipherOptions | undefined): { tagLength: numbe
   return { tagLength: given === undefined ? undefined : checkTagLength(given, short), short };
 }
 
-/** What createCipheriv returns for aes-*-gcm. */
-export class GcmCipher {
+interface GcmStream {
+  setAAD(aad: Uint8Array): unknown;
+  update(data: Uint8Array): Uint8Array;
+  final(): Uint8Array;
+}
+
+/** What both GCM facade objects share: they own their key and wipe it at final(). */
+abstract class GcmFacade<S extends GcmStream> {
+  protected readonly stream: S;
   readonly #key: AesKey;
-  readonly #stream: GcmEncryptor;
   #done = false;
 
-  /** @internal */
-  constructor(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions) {
-    const { tagLength } = checkOptions(options);
+  constructor(name: string, key: Uint8Array, iv: Uint8Array | null, makeStream: (aes: AesKey, iv: Uint8Array) => S) {
     const { aes, ivCopy } = makeKey(name, key, iv);
     this.#key = aes;
     try {
-      this.#stream = new GcmEncryptor(aes, ivCopy, tagLength ?? 16);
+      this.stream = makeStream(aes, ivCopy);
     } catch (e) {
       aes.dispose();
       throw e;
@@ -62,40 +66,53 @@ export class GcmCipher {
 
   /** Adds additional authenticated data; before the first update(). */
   setAAD(aad: Uint8Array, _options?: { plaintextLength?: number }): this {
-    this.#open();
-    this.#stream.setAAD(aad);
+    this.open();
+    this.stream.setAAD(aad);
     return this;
   }
 
   update(data: Uint8Array): Uint8Array {
-    this.#open();
-    return this.#stream.update(data);
+    this.open();
+    return this.stream.update(data);
   }
 
   final(): Uint8Array {
-    this.#open();
+    this.open();
     this.#done = true;
     try {
-      return this.#stream.final();
+      return this.stream.final();
     } finally {
       this.#key.dispose();
     }
   }
 
-  /** The tag, after final(). */
-  getAuthTag(): Uint8Array {
-    if (!this.#done) throw new StateError("getAuthTag() is available after final()");
-    return this.#stream.tag;
-  }
-
   /** Accepted for node:crypto compatibility; GCM has no padding. */
   setAutoPadding(_autoPadding = true): this {
-    this.#open();
+    this.open();
     return this;
   }
 
-  #open(): void {
+  protected get done(): boolean {
+    return this.#done;
+  }
+
+  protected open(): void {
     if (this.#done) throw new StateError("cipher already finished: final() was called");
+  }
+}
+
+/** What createCipheriv returns for aes-*-gcm. */
+export class GcmCipher extends GcmFacade<GcmEncryptor> {
+  /** @internal */
+  constructor(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions) {
+    const { tagLength } = checkOptions(options);
+    super(name, key, iv, (aes, ivCopy) => new GcmEncryptor(aes, ivCopy, tagLength ?? 16));
+  }
+
+  /** The tag, after final(). */
+  getAuthTag(): Uint8Array {
+    if (!this.done) throw new StateError("getAuthTag() is available after final()");
+    return this.stream.tag;
   }
 }
 
@@ -103,60 +120,17 @@ export class GcmCipher {
  * What createDecipheriv returns for aes-*-gcm. update() RETURNS UNAUTHENTICATED PLAINTEXT (as
  * node:crypto does); final() throws DecryptionError if the tag set with setAuthTag does not match.
  */
-export class GcmDecipher {
-  readonly #key: AesKey;
-  readonly #stream: GcmUnverifiedDecryptor;
-  #done = false;
-
+export class GcmDecipher extends GcmFacade<GcmUnverifiedDecryptor> {
   /** @internal */
   constructor(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions) {
     const { tagLength, short } = checkOptions(options);
-    const { aes, ivCopy } = makeKey(name, key, iv);
-    this.#key = aes;
-    try {
-      this.#stream = new GcmUnverifiedDecryptor(aes, ivCopy, tagLength, short);
-    } catch (e) {
-      aes.dispose();
-      throw e;
-    }
-  }
-
-  setAAD(aad: Uint8Array, _options?: { plaintextLength?: number }): this {
-    this.#open();
-    this.#stream.setAAD(aad);
-    return this;
+    super(name, key, iv, (aes, ivCopy) => new GcmUnverifiedDecryptor(aes, ivCopy, tagLength, short));
   }
 
   /** The expected tag; any time before final(). */
   setAuthTag(tag: Uint8Array): this {
-    this.#open();
-    this.#stream.setAuthTag(tag);
+    this.open();
+    this.stream.setAuthTag(tag);
     return this;
-  }
-
-  /** Decrypts a chunk: the bytes are UNAUTHENTICATED until final() returns. */
-  update(data: Uint8Array): Uint8Array {
-    this.#open();
-    return this.#stream.update(data);
-  }
-
-  /** Checks the tag; DecryptionError if it does not match (or StateError if none was set). */
-  final(): Uint8Array {
-    this.#open();
-    this.#done = true;
-    try {
-      return this.#stream.final();
-    } finally {
-      this.#key.dispose();
-    }
-  }
-
-  setAutoPadding(_autoPadding = true): this {
-    this.#open();
-    return this;
-  }
-
-  #open(): void {
-    if (this.#done) throw new StateError("decipher already finished: final() was called");
   }
 }
