@@ -94,6 +94,12 @@ export function forcedProgress(values: Parsed["values"]): boolean | undefined {
 async function streamThrough(job: CryptJob, source: Source, sink: Sink, progress: Progress): Promise<void> {
   const cipher = (job.encrypt ? createCipheriv : createDecipheriv)(job.name, job.key, job.iv);
   cipher.setAutoPadding(job.pad);
+  await pump(cipher, source, sink, progress);
+}
+
+/** Every input chunk through update(), then final(); output written as it comes. */
+async function pump(cipher: { update(d: Uint8Array): Uint8Array; final(): Uint8Array }, source: Source, sink: Sink,
+  progress: Progress): Promise<void> {
   for await (const chunk of source.chunks) {
     const out = cipher.update(chunk as Uint8Array);
     if (out.length > 0) await sink.write(out);
@@ -139,13 +145,7 @@ async function ctrOnPool(job: CryptJob, source: Source, sink: Sink, progress: Pr
 async function gcmEncrypt(job: CryptJob, source: Source, sink: Sink, progress: Progress): Promise<void> {
   const cipher = gcmStream(job.name, job.key, job.iv!, true);
   if (job.aad) cipher.setAAD(job.aad);
-  for await (const chunk of source.chunks) {
-    const out = cipher.update(chunk as Uint8Array);
-    if (out.length > 0) await sink.write(out);
-    progress.advance((chunk as Uint8Array).length);
-  }
-  const tail = cipher.final();
-  if (tail.length > 0) await sink.write(tail);
+  await pump(cipher, source, sink, progress);
   await sink.write(cipher.getAuthTag());
 }
 
