@@ -5,9 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, leftoverTemps, removeDir, scratchDir, startCli } from "./helpers/cli.js";
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+import { assertBuilt, leftoverTemps, removeDir, scratchDir, startCli, hex } from "./helpers/cli.js";
 
 let dir: string;
 beforeAll(() => {

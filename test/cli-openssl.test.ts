@@ -7,12 +7,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBytes } from "./helpers/bytes.js";
-import { assertBuilt, cli, openssl, opensslPath, removeDir, scratchDir } from "./helpers/cli.js";
+import { assertBuilt, cli, openssl, opensslPath, removeDir, scratchDir, hex } from "./helpers/cli.js";
 
 const haveOpenssl = opensslPath() !== null;
 if (!haveOpenssl) console.warn("cli-openssl.test.ts: skipped: the `openssl` command is not installed (apt-get install openssl)");
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 const CASES: { name: string; nopad?: boolean; size: number }[] = [
   { name: "aes-128-ecb", size: 100_003 },

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SealFormatError } from "../src/cli/errors.js";
 import { chunkIv, encodeHeader, parseHeader, SEAL_HEADER_BYTES } from "../src/cli/seal-format.js";
 import { expectBytes } from "./helpers/bytes.js";
-import { assertBuilt, binaryHasGcm, binaryHasRawGcm, cli, leftoverTemps, removeDir, scratchDir } from "./helpers/cli.js";
+import { assertBuilt, binaryHasGcm, binaryHasRawGcm, cli, leftoverTemps, removeDir, scratchDir, hex } from "./helpers/cli.js";
 
 const gcmAvailable = binaryHasGcm();
 const rawGcmAvailable = gcmAvailable && binaryHasRawGcm();
@@ -163,8 +163,7 @@ describe.skipIf(!gcmAvailable)("damaged sealed files are refused: exit 1, no out
 });
 
 describe.skipIf(!rawGcmAvailable)("raw GCM (encrypt/decrypt --cipher aes-256-gcm): tag appended, checked before output is kept", () => {
-  const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-  it("matches node:crypto; a flipped bit gives exit 1 and no output, on a file and on stdout", async () => {
+    it("matches node:crypto; a flipped bit gives exit 1 and no output, on a file and on stdout", async () => {
     const key = randomBytes(32);
     const iv = randomBytes(12);
     const aad = randomBytes(20);

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBytes } from "./helpers/bytes.js";
-import { assertBuilt, cli, leftoverTemps, removeDir, scratchDir } from "./helpers/cli.js";
+import { assertBuilt, cli, leftoverTemps, removeDir, scratchDir, hex } from "./helpers/cli.js";
 
 const MODES = ["ecb", "cbc", "cfb", "cfb8", "cfb1", "ofb", "ctr"] as const;
 const NAMES = [128, 192, 256].flatMap((bits) => MODES.map((mode) => ({ name: `aes-${bits}-${mode}`, bits, mode })));
@@ -18,8 +18,6 @@ function nodeEncrypt(name: string, key: Uint8Array, iv: Uint8Array | null, data:
   c.setAutoPadding(pad);
   return Buffer.concat([c.update(data), c.final()]);
 }
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 let dir: string;
 beforeAll(() => {

@@ -7,16 +7,9 @@ import { subtle } from "../../src/subtle/index.js";
 import { describeEachBackend } from "../helpers/backends.js";
 import { randomBytes, rng } from "../helpers/random.js";
 import { comparable, hex } from "./subtle-cases.js";
+import { pair, type Usage } from "./key-pair.js";
 
 const web = globalThis.crypto.subtle;
-type Usage = "encrypt" | "decrypt" | "wrapKey" | "unwrapKey";
-
-async function pair(raw: Uint8Array, name: string, usages: Usage[]) {
-  return {
-    ours: await subtle.importKey("raw", raw, name, true, usages),
-    web: await web.importKey("raw", raw as BufferSource, name, true, usages),
-  };
-}
 
 describeEachBackend("subtle AES-GCM vs the page's crypto.subtle", (backend) => {
   const maxData = backend === "js" ? 300 : 3000;

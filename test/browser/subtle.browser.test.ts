@@ -6,16 +6,9 @@ import { subtle, type AesCryptoKey } from "../../src/subtle/index.js";
 import { describeEachBackend } from "../helpers/backends.js";
 import { randomBytes, rng } from "../helpers/random.js";
 import { comparable, hex, MISUSE_CASES, type AnySubtle } from "./subtle-cases.js";
+import { pair, type Usage } from "./key-pair.js";
 
 const web = globalThis.crypto.subtle;
-type Usage = "encrypt" | "decrypt" | "wrapKey" | "unwrapKey";
-
-async function pair(raw: Uint8Array, name: string, usages: Usage[]) {
-  return {
-    ours: await subtle.importKey("raw", raw, name, true, usages),
-    web: await web.importKey("raw", raw as BufferSource, name, true, usages),
-  };
-}
 
 describeEachBackend("subtle vs the page's crypto.subtle", () => {
   it.each([1, 3, 8, 16, 32, 64, 96, 128])("AES-CTR length %i", async (length) => {

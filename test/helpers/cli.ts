@@ -91,3 +91,5 @@ export function binaryHasRawGcm(): boolean {
   const r = spawnSync(process.execPath, [BIN, "encrypt", "--cipher", "aes-256-gcm", "--key", "00".repeat(32), "--iv", "00".repeat(12)], { input: "" });
   return r.status === 0;
 }
+
+export const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
