@@ -21,28 +21,58 @@ import { SBOX, TD0, TD1, TD2, TD3, KEY_ENC, KEY_DEC, KEY_ROUNDS } from "./layout
 /**
  * Expands the `keyLen`-byte key at `keyPtr` into `slot`: encryption round keys only (what
  * CTR, OFB, CFB and encryption need). Returns Nr, or 0 for a bad length.
+ * The last Nk words live in locals, one schedule step (Nk words) per iteration: reading back
+ * words just stored made every word wait on a store-to-load round trip.
  */
 export function expandEncryptionKey(slot: usize, keyPtr: usize, keyLen: u32): u32 {
   if (keyLen != 16 && keyLen != 24 && keyLen != 32) return 0;
-  const nk = keyLen >> 2;
-  const nr = nk + 6;
-  const words = (nr + 1) << 2;
+  const nr = (keyLen >> 2) + 6;
   const ek = slot + KEY_ENC;
-  for (let i: u32 = 0; i < nk; i++) store<u32>(ek + (i << 2), load<u32>(keyPtr + (i << 2)));
+  const end = ek + (((nr + 1) << 4)); // (Nr + 1) round keys of 16 bytes
+  let w0 = load<u32>(keyPtr), w1 = load<u32>(keyPtr, 4), w2 = load<u32>(keyPtr, 8), w3 = load<u32>(keyPtr, 12);
+  let w4: u32 = 0, w5: u32 = 0, w6: u32 = 0, w7: u32 = 0;
+  if (keyLen > 16) { w4 = load<u32>(keyPtr, 16); w5 = load<u32>(keyPtr, 20); }
+  if (keyLen > 24) { w6 = load<u32>(keyPtr, 24); w7 = load<u32>(keyPtr, 28); }
   let rcon: u32 = 1;
-  for (let i = nk; i < words; i++) {
-    let t = load<u32>(ek + ((i - 1) << 2));
-    if (i % nk == 0) {
-      // RotWord moves byte 1 to byte 0: with row 0 in the low bits that is a right rotation.
-      t = subWord(rotr<u32>(t, 8)) ^ rcon;
-      rcon = ((rcon << 1) ^ (0x1b & (0 - (rcon >> 7)))) & 0xff;
-    } else if (nk > 6 && i % nk == 4) {
-      t = subWord(t);
+  let p = ek;
+  // Each step stores the current Nk words (clipped at the end of the schedule), then derives
+  // the next Nk (FIPS 197 §5.2: RotWord moves byte 1 to byte 0, a right rotation with row 0 in
+  // the low bits; AES-256 applies SubWord alone to the word after the middle).
+  if (keyLen == 16) {
+    while (true) {
+      store<u32>(p, w0); store<u32>(p, w1, 4); store<u32>(p, w2, 8); store<u32>(p, w3, 12);
+      p += 16;
+      if (p >= end) break;
+      w0 ^= subWord(rotr<u32>(w3, 8)) ^ rcon; w1 ^= w0; w2 ^= w1; w3 ^= w2;
+      rcon = nextRcon(rcon);
     }
-    store<u32>(ek + (i << 2), load<u32>(ek + ((i - nk) << 2)) ^ t);
+  } else if (keyLen == 24) {
+    while (true) {
+      store<u32>(p, w0); store<u32>(p, w1, 4); store<u32>(p, w2, 8); store<u32>(p, w3, 12);
+      if (p + 16 >= end) break;
+      store<u32>(p, w4, 16); store<u32>(p, w5, 20);
+      p += 24;
+      w0 ^= subWord(rotr<u32>(w5, 8)) ^ rcon; w1 ^= w0; w2 ^= w1; w3 ^= w2; w4 ^= w3; w5 ^= w4;
+      rcon = nextRcon(rcon);
+    }
+  } else {
+    while (true) {
+      store<u32>(p, w0); store<u32>(p, w1, 4); store<u32>(p, w2, 8); store<u32>(p, w3, 12);
+      if (p + 16 >= end) break;
+      store<u32>(p, w4, 16); store<u32>(p, w5, 20); store<u32>(p, w6, 24); store<u32>(p, w7, 28);
+      p += 32;
+      w0 ^= subWord(rotr<u32>(w7, 8)) ^ rcon; w1 ^= w0; w2 ^= w1; w3 ^= w2;
+      w4 ^= subWord(w3); w5 ^= w4; w6 ^= w5; w7 ^= w6;
+      rcon = nextRcon(rcon);
+    }
   }
   store<u32>(slot + KEY_ROUNDS, nr);
   return nr;
+}
+
+// x·rcon in GF(2^8).
+@inline function nextRcon(rcon: u32): u32 {
+  return ((rcon << 1) ^ (0x1b & (0 - (rcon >> 7)))) & 0xff;
 }
 
 /** Derives the decryption round keys of `slot` from its encryption round keys. */

@@ -19,10 +19,19 @@ export interface GcmCipherOptions {
   allowShortTags?: boolean;
 }
 
+const gcmNameBits = new Map<string, 128 | 192 | 256 | 0>();
+
 /** Key bits if `name` is an aes-*-gcm name (any letter case), else undefined. */
 export function gcmKeyBits(name: unknown): 128 | 192 | 256 | undefined {
-  const m = typeof name === "string" ? /^aes-(128|192|256)-gcm$/i.exec(name) : null;
-  return m ? (Number(m[1]) as 128 | 192 | 256) : undefined;
+  if (typeof name !== "string") return undefined;
+  // Every createCipheriv asks this first: remember answers so a name is matched once.
+  let bits = gcmNameBits.get(name);
+  if (bits === undefined) {
+    const m = /^aes-(128|192|256)-gcm$/i.exec(name);
+    bits = m ? (Number(m[1]) as 128 | 192 | 256) : 0;
+    if (gcmNameBits.size < 64) gcmNameBits.set(name, bits); // bounded: names come from code, not data
+  }
+  return bits || undefined;
 }
 
 function makeKey(name: string, key: Uint8Array, iv: Uint8Array | null | undefined): { aes: AesKey; ivCopy: Uint8Array } {

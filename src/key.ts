@@ -2,7 +2,7 @@
 // by every mode object made from it; dispose() zeroes the slot.
 import { asBytes } from "./bytes.js";
 import { DataLengthError, DisposedError, KeyLengthError } from "./errors.js";
-import { track, untrack } from "./lifetime.js";
+import { track, untrack, type Tracked } from "./lifetime.js";
 import { activeCore } from "./wasm/backend.js";
 import type { Core } from "./wasm/core.js";
 import { EcbMode } from "./modes/ecb.js";
@@ -23,6 +23,9 @@ export class AesKey {
   #decryptionReady = false;
   readonly #ownState: number; // the state slot inside this key's block
   #stateLent = false;
+  readonly #tracked: Tracked;
+  /** Extra state slots lent to streams while the key's own one was taken, by owner. */
+  #extraStates?: Map<object, Tracked>;
 
   constructor(keyBytes: Uint8Array) {
     const key = asBytes(keyBytes, "key");
@@ -37,7 +40,7 @@ export class AesKey {
     // Decryption round keys are derived on first need: CTR, OFB and CFB never use them.
     core.k.expandEncryptionKey(this.#slot, core.io, key.length);
     core.mem.fill(0, core.io, core.io + key.length); // the raw key must not linger in the IO window
-    track(this, core, this.#slot, core.keyBlockSize);
+    this.#tracked = track(this, core, this.#slot, core.keyBlockSize);
   }
 
   /** The key slot address; throws DisposedError after dispose(). (For modes and tests.) */
@@ -68,7 +71,7 @@ export class AesKey {
       return this.#ownState;
     }
     const state = this.core.allocStateSlot();
-    track(owner, this.core, state, this.core.layout.STATE_SLOT_SIZE);
+    (this.#extraStates ??= new Map()).set(owner, track(owner, this.core, state, this.core.layout.STATE_SLOT_SIZE));
     return state;
   }
 
@@ -77,7 +80,11 @@ export class AesKey {
     const { core } = this;
     const size = core.layout.STATE_SLOT_SIZE;
     if (state !== this.#ownState) {
-      untrack(owner);
+      const tracked = this.#extraStates?.get(owner);
+      if (tracked) {
+        this.#extraStates!.delete(owner);
+        untrack(tracked);
+      }
       core.release(state, size);
     } else if (this.#slot >= 0) {
       core.mem.fill(0, state, state + size);
@@ -88,7 +95,7 @@ export class AesKey {
   /** Zeroes the expanded key (and the key's state slot) in WASM memory and frees it. Idempotent. */
   dispose(): void {
     if (this.#slot < 0) return;
-    untrack(this);
+    untrack(this.#tracked);
     this.core.release(this.#slot, this.core.keyBlockSize);
     this.#slot = -1;
   }

@@ -32,13 +32,13 @@ export class CtrMode extends Mode<CtrStream> {
   readonly counterBits: number;
   readonly maxBlocks: number;
 
-  constructor(key: AesKey, counterBlock: Uint8Array, options: CtrOptions = {}) {
+  constructor(key: AesKey, counterBlock: Uint8Array, options?: CtrOptions) {
     // new Uint8Array(x) copies; x.slice() would not when x is a Node Buffer.
     super(key, new Uint8Array(checkIv(counterBlock, "counter block")));
-    this.counterBits = checkCounterBits(options.counterBits ?? 128);
+    this.counterBits = checkCounterBits(options?.counterBits ?? 128);
     // A JS process cannot stream 2^49 blocks (2^53 bytes), so wider counters need no limit.
     const space = this.counterBits >= 49 ? Infinity : 2 ** this.counterBits;
-    const max = options.maxBlocks ?? Infinity;
+    const max = options?.maxBlocks ?? Infinity;
     if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) {
       throw new StateError(`maxBlocks must be a non-negative integer, got ${max}`);
     }

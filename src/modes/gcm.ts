@@ -12,7 +12,7 @@ import { asBytes } from "../bytes.js";
 import { counterMask } from "../counter.js";
 import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, StateError } from "../errors.js";
 import { TagLengthError } from "../aead-errors.js";
-import { track, untrack } from "../lifetime.js";
+import { track, untrack, type Tracked } from "../lifetime.js";
 import { GCM_ACC, GCM_BLOCK } from "../wasm/abi.js";
 import type { AesKey } from "../key.js";
 import { outputFor } from "./stream.js";
@@ -62,6 +62,7 @@ function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
  */
 class GcmEngine {
   private readonly gcm: number;
+  private readonly tracked: Tracked;
   private readonly state: number;
   private readonly ek0 = new Uint8Array(16); // E_K(J0), masks the tag
   private pend = 0; // bytes of the unfinished GHASH block at gcm + GCM_BLOCK
@@ -76,11 +77,11 @@ class GcmEngine {
     const slot = key.slot; // DisposedError
     const core = key.core;
     this.gcm = core.allocGcmSlot();
-    track(this, core, this.gcm, core.gcmSlotSize);
+    this.tracked = track(this, core, this.gcm, core.gcmSlotSize);
     try {
       this.state = key.acquireState(this);
     } catch (e) {
-      untrack(this);
+      untrack(this.tracked);
       core.release(this.gcm, core.gcmSlotSize);
       throw e;
     }
@@ -198,7 +199,7 @@ class GcmEngine {
     const core = this.key.core;
     this.ek0.fill(0);
     this.key.releaseState(this.state, this);
-    untrack(this);
+    untrack(this.tracked);
     core.release(this.gcm, core.gcmSlotSize);
     core.mem.fill(0, core.io, core.io + this.ioUsed); // plaintext passed through it
   }

@@ -15,6 +15,9 @@ export interface PaddingOptions {
 /** Calls one bulk kernel: (kernels, key slot, state slot, io pointer, length in bytes or bits). */
 export type BulkKernel = (k: CoreKernels, key: number, state: number, io: number, n: number) => void;
 
+/** Up to this many bytes, a plain loop copies out of the IO window faster than set(subarray). */
+const SHORT_COPY = 128;
+
 /** The streaming interface every mode offers. */
 export interface CipherStream {
   /** Processes a chunk; returns the output bytes it makes available now. */
@@ -79,9 +82,15 @@ export abstract class KernelStream implements CipherStream {
     const mem = core.mem;
     for (let off = 0; off < src.length; off += ioSize) {
       const n = Math.min(ioSize, src.length - off);
-      mem.set(src.subarray(off, off + n), io);
+      // A message that fits the window (the common case) is copied without a subarray view:
+      // making one costs more than the copy for short messages, most of all on a Node Buffer.
+      mem.set(n === src.length ? src : src.subarray(off, off + n), io);
       kernel(k, key, this.state, io, Math.min(n * unitsPerByte, units - off * unitsPerByte));
-      dst.set(mem.subarray(io, io + n), off);
+      if (n <= SHORT_COPY) {
+        for (let i = 0; i < n; i++) dst[off + i] = mem[io + i];
+      } else {
+        dst.set(mem.subarray(io, io + n), off);
+      }
     }
   }
 

@@ -1,0 +1,61 @@
+// The garbage-collection safety net (src/lifetime.ts): a slot whose owner is collected without
+// being released is wiped and returned; a slot its owner released is never released again.
+// Uses a stand-in core that records release() calls, and V8's gc() exposed at run time.
+import v8 from "node:v8";
+import vm from "node:vm";
+import { describe, expect, it } from "vitest";
+import { track, untrack } from "../src/lifetime.js";
+import type { Core } from "../src/wasm/core.js";
+
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc") as () => void;
+
+function recordingCore(): { core: Core; released: number[] } {
+  const released: number[] = [];
+  return { core: { release: (ptr: number) => released.push(ptr) } as unknown as Core, released };
+}
+
+/** Collects garbage until `done()` or a deadline: finalizers run some time after a GC. */
+async function collectUntil(done: () => boolean, tries = 50): Promise<void> {
+  for (let i = 0; i < tries && !done(); i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("lifetime", () => {
+  it("releases the slot of an owner collected without untrack, after registration", async () => {
+    const { core, released } = recordingCore();
+    (() => {
+      track({}, core, 1000, 64);
+    })();
+    await Promise.resolve(); // the microtask that registers pending owners
+    await collectUntil(() => released.length > 0);
+    expect(released).toEqual([1000]);
+  });
+
+  it("never releases a slot its owner untracked, whether before or after registration", async () => {
+    const { core, released } = recordingCore();
+    const owners = [{}, {}, {}];
+    const early = owners.map((o, i) => track(o, core, 2000 + i, 64));
+    untrack(early[0]); // not the last one pending
+    untrack(early[2]); // the last one pending
+    await Promise.resolve();
+    untrack(early[1]); // already registered
+    const late = track({}, core, 3000, 64); // owner unreachable at once, still tracked
+    owners.length = 0;
+    await Promise.resolve();
+    await collectUntil(() => released.length > 0);
+    expect(released).toEqual([3000]);
+    untrack(late); // after the finalizer ran: a no-op
+    expect(released).toEqual([3000]);
+  });
+
+  it("a tight synchronous loop of track/untrack leaves nothing to release", async () => {
+    const { core, released } = recordingCore();
+    for (let i = 0; i < 10_000; i++) untrack(track({}, core, i, 64));
+    await Promise.resolve();
+    await collectUntil(() => false, 10); // give any wrongly registered finalizer a chance
+    expect(released).toEqual([]);
+  });
+});
