@@ -27,6 +27,12 @@ export function gcmSlotSize(): usize {
   return GCM_SLOT_SIZE;
 }
 
+/** Zeroes `len` bytes at `ptr`: slots and key bytes are wiped here, as one memory.fill is
+ * cheaper than a TypedArray fill from JS for these sizes. */
+export function wipe(ptr: usize, len: usize): void {
+  memory.fill(ptr, 0, len);
+}
+
 /** First byte above the compiler's static data: where host-allocated slots may start. */
 export function heapBase(): usize {
   return __heap_base;

@@ -39,7 +39,7 @@ export class AesKey {
     core.mem.set(key, core.io);
     // Decryption round keys are derived on first need: CTR, OFB and CFB never use them.
     core.k.expandEncryptionKey(this.#slot, core.io, key.length);
-    core.mem.fill(0, core.io, core.io + key.length); // the raw key must not linger in the IO window
+    core.k.wipe(core.io, key.length); // the raw key must not linger in the IO window
     this.#tracked = track(this, core, this.#slot, core.keyBlockSize);
   }
 
@@ -87,7 +87,7 @@ export class AesKey {
       }
       core.release(state, size);
     } else if (this.#slot >= 0) {
-      core.mem.fill(0, state, state + size);
+      core.k.wipe(state, size);
       this.#stateLent = false;
     } // else: dispose() already wiped and freed it together with the key
   }

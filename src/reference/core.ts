@@ -296,6 +296,9 @@ export function createReferenceCore(): CoreInstance {
       writeU32(m, state + STATE_POS, n);
     },
 
+    wipe(ptr, len) {
+      bytes().fill(0, ptr, ptr + len);
+    },
     heapBase() {
       return HEAP_BASE;
     },

@@ -34,6 +34,8 @@ export interface CoreKernels {
    * STATE_KS holds the current keystream block only while STATE_POS != 0.
    */
   ctr(key: number, state: number, io: number, len: number): void;
+  /** Zeroes `len` bytes at `ptr` (slots, key bytes). */
+  wipe(ptr: number, len: number): void;
   /** First address the host may use for slots. */
   heapBase(): number;
   /** Bytes of a GCM slot: GHASH accumulator (GCM_ACC), host scratch block (GCM_BLOCK), then the core's H table. */

@@ -61,7 +61,7 @@ export class Core {
 
   /** Zeroes a slot (key material, chaining state) and returns it to its free list. */
   release(ptr: number, size: number): void {
-    this.mem.fill(0, ptr, ptr + size);
+    this.k.wipe(ptr, size);
     let list = this.free.get(size);
     if (!list) this.free.set(size, (list = []));
     list.push(ptr);
