@@ -4,7 +4,7 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import { track, untrack } from "../src/lifetime.js";
+import { flushPending, track, untrack } from "../src/lifetime.js";
 import type { Core } from "../src/wasm/core.js";
 
 v8.setFlagsFromString("--expose-gc");
@@ -29,9 +29,18 @@ describe("lifetime", () => {
     (() => {
       track({}, core, 1000, 64);
     })();
-    await Promise.resolve(); // the microtask that registers pending owners
+    flushPending(); // what the timer does, at most a second later
     await collectUntil(() => released.length > 0);
     expect(released).toEqual([1000]);
+  });
+
+  it("registers pending owners by itself (timer), so a forgotten slot is released without help", async () => {
+    const { core, released } = recordingCore();
+    (() => {
+      track({}, core, 4000, 64);
+    })();
+    await collectUntil(() => released.length > 0, 300); // up to ~3 s: the timer waits 1 s
+    expect(released).toEqual([4000]);
   });
 
   it("never releases a slot its owner untracked, whether before or after registration", async () => {
@@ -40,11 +49,11 @@ describe("lifetime", () => {
     const early = owners.map((o, i) => track(o, core, 2000 + i, 64));
     untrack(early[0]); // not the last one pending
     untrack(early[2]); // the last one pending
-    await Promise.resolve();
+    flushPending();
     untrack(early[1]); // already registered
     const late = track({}, core, 3000, 64); // owner unreachable at once, still tracked
     owners.length = 0;
-    await Promise.resolve();
+    flushPending();
     await collectUntil(() => released.length > 0);
     expect(released).toEqual([3000]);
     untrack(late); // after the finalizer ran: a no-op
@@ -54,7 +63,7 @@ describe("lifetime", () => {
   it("a tight synchronous loop of track/untrack leaves nothing to release", async () => {
     const { core, released } = recordingCore();
     for (let i = 0; i < 10_000; i++) untrack(track({}, core, i, 64));
-    await Promise.resolve();
+    flushPending();
     await collectUntil(() => false, 10); // give any wrongly registered finalizer a chance
     expect(released).toEqual([]);
   });
