@@ -14,7 +14,7 @@ export async function throughputCase(mode, bits, size, { libs = LIBS, rounds, ti
     if (fn) tasks.push({ name: lib.name, fn, expected: fn.expected ?? expected });
   }
   const results = await measure(tasks, { rounds, time });
-  return [...results].map(([lib, r]) => ({ kind: "throughput", mode, bits, size, lib, ms: r.ms, mbps: mbps(size, r.ms) }));
+  return [...results].map(([lib, r]) => ({ kind: "throughput", mode, bits, size, lib, ms: r.ms, mbps: mbps(size, r.ms), roundsMs: r.rounds }));
 }
 
 /** Per-message cost (key setup included) of AES-128-CTR on `size` bytes. */
@@ -25,7 +25,7 @@ export async function messageCase(size, { libs = MESSAGE_LIBS, rounds, time } = 
   const expected = expectedOutput("ctr", 128, key, iv, input);
   const tasks = libs.map((lib) => ({ name: lib.name, fn: lib.make(key, iv, input), expected }));
   const results = await measure(tasks, { rounds, time });
-  return [...results].map(([lib, r]) => ({ kind: "message", mode: "ctr", bits: 128, size, lib, ms: r.ms, nsPerOp: r.ms * 1e6 }));
+  return [...results].map(([lib, r]) => ({ kind: "message", mode: "ctr", bits: 128, size, lib, ms: r.ms, nsPerOp: r.ms * 1e6, roundsMs: r.rounds }));
 }
 
 /** Key setup + one block (AES-128). */
@@ -35,5 +35,5 @@ export async function keySetupCase({ libs = KEYSETUP_LIBS, rounds, time } = {}) 
   const expected = expectedOutput("ecb-enc", 128, key, null, block);
   const tasks = libs.map((lib) => ({ name: lib.name, fn: lib.make(key, block), expected }));
   const results = await measure(tasks, { rounds, time });
-  return [...results].map(([lib, r]) => ({ kind: "keysetup", bits: 128, size: 16, lib, ms: r.ms, opsPerSec: 1000 / r.ms }));
+  return [...results].map(([lib, r]) => ({ kind: "keysetup", bits: 128, size: 16, lib, ms: r.ms, opsPerSec: 1000 / r.ms, roundsMs: r.rounds }));
 }
