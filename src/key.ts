@@ -24,8 +24,9 @@ export class AesKey {
   readonly #ownState: number; // the state slot inside this key's block
   #stateLent = false;
   readonly #tracked: Tracked;
-  /** Extra state slots lent to streams while the key's own one was taken, by owner. */
-  #extraStates?: Map<object, Tracked>;
+  /** Extra state slots lent to streams while the key's own one was taken, by owner (weakly:
+   * a stream dropped without final() must stay collectable for the safety net). */
+  #extraStates?: WeakMap<object, Tracked>;
 
   constructor(keyBytes: Uint8Array) {
     const key = asBytes(keyBytes, "key");
@@ -71,7 +72,7 @@ export class AesKey {
       return this.#ownState;
     }
     const state = this.core.allocStateSlot();
-    (this.#extraStates ??= new Map()).set(owner, track(owner, this.core, state, this.core.layout.STATE_SLOT_SIZE));
+    (this.#extraStates ??= new WeakMap()).set(owner, track(owner, this.core, state, this.core.layout.STATE_SLOT_SIZE));
     return state;
   }
 

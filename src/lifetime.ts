@@ -75,7 +75,7 @@ export function untrack(t: Tracked): void {
     registry!.unregister(t);
   } else if (pendingSlots[pendingSlots.length - 1] === t) {
     // The usual order (made, used, released) leaves it last: drop it now, so a long
-    // synchronous loop does not pile up owners until the microtask runs.
+    // synchronous loop does not pile up owners until the timer runs.
     pendingSlots.pop();
     pendingOwners.pop();
   }

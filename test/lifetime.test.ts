@@ -4,7 +4,9 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
+import { aesKey, ready } from "../src/index.js";
 import { flushPending, track, untrack } from "../src/lifetime.js";
+import { activeCore } from "../src/wasm/backend.js";
 import type { Core } from "../src/wasm/core.js";
 
 v8.setFlagsFromString("--expose-gc");
@@ -66,5 +68,22 @@ describe("lifetime", () => {
     flushPending();
     await collectUntil(() => false, 10); // give any wrongly registered finalizer a chance
     expect(released).toEqual([]);
+  });
+
+  it("a stream dropped without final() gets its extra state slot back (the key does not pin it)", async () => {
+    await ready();
+    const core = activeCore();
+    const key = aesKey(new Uint8Array(16));
+    const first = key.ctr(new Uint8Array(16)).encryptor(); // takes the key's own state slot
+    const before = core.stats().slotsInUse;
+    (() => {
+      key.ofb(new Uint8Array(16)).encryptor().update(new Uint8Array(3)); // an extra slot, never finished
+    })();
+    expect(core.stats().slotsInUse).toBe(before + 1);
+    flushPending();
+    await collectUntil(() => core.stats().slotsInUse === before);
+    expect(core.stats().slotsInUse).toBe(before);
+    first.final();
+    key.dispose();
   });
 });
