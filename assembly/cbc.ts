@@ -2,6 +2,7 @@
 // `len` is a multiple of 16 (the host checks).
 import { KEY_ENC, KEY_DEC, KEY_ROUNDS, STATE_REG } from "./layout";
 import { enc1, dec1 } from "./rounds.generated";
+import { bsDecKeys, bsDecrypt8 } from "./bitsliced.generated";
 
 // Serial: each block's input depends on the previous output, so one block at a time.
 export function cbcEncrypt(key: usize, state: usize, io: usize, len: usize): void {
@@ -24,22 +25,37 @@ export function cbcEncrypt(key: usize, state: usize, io: usize, len: usize): voi
 }
 
 // Walking backwards: block i needs ciphertext i - 1, which is then still in memory (in place,
-// going forwards would have overwritten it). One block per step: interleaving two blocks
-// needs more registers than V8 gives and measured slower here.
+// going forwards would have overwritten it). The blocks past the last whole group of 8 go one
+// at a time through the T-table rounds; then each group of 8, from the last, is decrypted
+// bitsliced and XORed with the ciphertext blocks kept from before it was overwritten.
 export function cbcDecrypt(key: usize, state: usize, io: usize, len: usize): void {
   if (len == 0) return;
   const k = key + KEY_DEC;
   const nr = load<u32>(key + KEY_ROUNDS);
   const reg = state + STATE_REG;
-  let p = io + len - 16; // highest block not yet decrypted
   // The last ciphertext block is the next chaining value; keep it before it is overwritten.
-  const n0 = load<u32>(p), n1 = load<u32>(p, 4), n2 = load<u32>(p, 8), n3 = load<u32>(p, 12);
-  for (; p != io; p -= 16) {
-    dec1(k, nr, load<u32>(p), load<u32>(p, 4), load<u32>(p, 8), load<u32>(p, 12), p, true, p - 16);
+  const next = v128.load(io + len - 16);
+  const groups = io + (len & ~<usize>127); // end of the whole groups of 8 blocks
+  for (let p = io + len - 16; p >= groups; p -= 16) {
+    dec1(k, nr, load<u32>(p), load<u32>(p, 4), load<u32>(p, 8), load<u32>(p, 12), p, true, p == io ? reg : p - 16);
   }
-  dec1(k, nr, load<u32>(io), load<u32>(io, 4), load<u32>(io, 8), load<u32>(io, 12), io, true, reg);
-  store<u32>(reg, n0);
-  store<u32>(reg, n1, 4);
-  store<u32>(reg, n2, 8);
-  store<u32>(reg, n3, 12);
+  if (groups != io) {
+    const keys = bsDecKeys(k, nr);
+    for (let q = groups - 128; ; q -= 128) {
+      const prev = v128.load(q == io ? reg : q - 16);
+      const c0 = v128.load(q), c1 = v128.load(q, 16), c2 = v128.load(q, 32), c3 = v128.load(q, 48);
+      const c4 = v128.load(q, 64), c5 = v128.load(q, 80), c6 = v128.load(q, 96);
+      bsDecrypt8(q, keys, nr);
+      v128.store(q, v128.xor(v128.load(q), prev));
+      v128.store(q, v128.xor(v128.load(q, 16), c0), 16);
+      v128.store(q, v128.xor(v128.load(q, 32), c1), 32);
+      v128.store(q, v128.xor(v128.load(q, 48), c2), 48);
+      v128.store(q, v128.xor(v128.load(q, 64), c3), 64);
+      v128.store(q, v128.xor(v128.load(q, 80), c4), 80);
+      v128.store(q, v128.xor(v128.load(q, 96), c5), 96);
+      v128.store(q, v128.xor(v128.load(q, 112), c6), 112);
+      if (q == io) break;
+    }
+  }
+  v128.store(reg, next);
 }
