@@ -76,8 +76,7 @@ export interface CoreInstance {
 }
 
 /**
- * 'wasm': the scalar WASM core (the one that ships); 'js': the reference core. 'wasm-simd' is
- * reserved for a SIMD build, which would use the same ABI; none ships because no SIMD kernel
- * measured faster than the scalar T-table rounds (README, Speed).
+ * 'wasm': the WASM core (one build, with WASM SIMD: the bitsliced kernels need it); 'js': the
+ * reference core, which also takes over where WebAssembly or its SIMD is unavailable.
  */
-export type BackendKind = "wasm" | "wasm-simd" | "js";
+export type BackendKind = "wasm" | "js";

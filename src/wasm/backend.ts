@@ -1,6 +1,6 @@
 // Picks and starts the backend: the WASM core when WebAssembly can be compiled here, else the
 // pure-TypeScript reference core (e.g. under a Content-Security-Policy without
-// 'wasm-unsafe-eval'). The module is compiled once and cached, so workers can be given the
+// 'wasm-unsafe-eval', or on an engine without WASM SIMD: Safari before 16.4). The module is compiled once and cached, so workers can be given the
 // compiled WebAssembly.Module instead of bytes.
 import type { BackendKind, CoreInstance, CoreKernels, CoreLayout } from "./abi.js";
 import { Core } from "./core.js";
@@ -48,7 +48,7 @@ function start(kind: BackendKind): Core {
       try {
         instance = instantiateWasm(wasmModule());
       } catch (e) {
-        throw new BackendError(`WebAssembly is unavailable here (${(e as Error).message})`);
+        throw new BackendError(`WebAssembly with SIMD is unavailable here (${(e as Error).message})`);
       }
       core = new Core(instance, "wasm");
     }
