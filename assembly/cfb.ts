@@ -1,7 +1,8 @@
 // CFB with 128-, 8- and 1-bit segments (SP 800-38A §6.3).
 import { encryptBlock } from "./block";
-import { KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_POS } from "./layout";
+import { BS_INPUT, KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_POS } from "./layout";
 import { enc1 } from "./rounds.generated";
+import { bsEncKeys, bsEncrypt8 } from "./bitsliced.generated";
 
 // CFB128, any byte length. While a block is in progress the register holds E(previous
 // ciphertext block) with its first STATE_POS bytes already replaced by ciphertext, so that
@@ -46,22 +47,32 @@ export function cfbEncrypt(key: usize, state: usize, io: usize, len: usize): voi
   store<u32>(state + STATE_POS, <u32>n);
 }
 
-// Full blocks of CFB128 decryption (P_i = E(C_(i-1)) ^ C_i), walking backwards so that
-// C_(i-1) is still in memory when block i is written. One block per step (see cbc.ts).
+// Full blocks of CFB128 decryption (P_i = E(C_(i-1)) ^ C_i): the blocks past the last whole
+// group of 8 first, one at a time and walking backwards so that C_(i-1) is still in memory;
+// then each group of 8 bitsliced, its 8 feedback blocks gathered in BS_INPUT before the group
+// is overwritten (the last ciphertext block of a group is carried to the next).
 function cfbDecryptBlocks(key: usize, reg: usize, io: usize, len: usize): void {
   const k = key + KEY_ENC;
   const nr = load<u32>(key + KEY_ROUNDS);
-  let p = io + len - 16; // highest block not yet decrypted
-  const n0 = load<u32>(p), n1 = load<u32>(p, 4), n2 = load<u32>(p, 8), n3 = load<u32>(p, 12);
-  for (; p != io; p -= 16) {
-    const a = p - 16;
+  const next = v128.load(io + len - 16); // the register after these blocks
+  const groups = io + (len & ~<usize>127); // end of the whole groups of 8 blocks
+  for (let p = io + len - 16; p >= groups; p -= 16) {
+    const a = p == io ? reg : p - 16;
     enc1(k, nr, 0, load<u32>(a), load<u32>(a, 4), load<u32>(a, 8), load<u32>(a, 12), p, true, p);
   }
-  enc1(k, nr, 0, load<u32>(reg), load<u32>(reg, 4), load<u32>(reg, 8), load<u32>(reg, 12), io, true, io);
-  store<u32>(reg, n0);
-  store<u32>(reg, n1, 4);
-  store<u32>(reg, n2, 8);
-  store<u32>(reg, n3, 12);
+  if (groups != io) {
+    const keys = bsEncKeys(k, nr);
+    let prev = v128.load(reg);
+    for (let q = io; q < groups; q += 128) {
+      v128.store(BS_INPUT, prev);
+      for (let b: usize = 16; b < 128; b += 16) v128.store(BS_INPUT + b, v128.load(q + b - 16));
+      prev = v128.load(q, 112);
+      bsEncrypt8(BS_INPUT, keys, nr);
+      for (let b: usize = 0; b < 128; b += 16) v128.store(q + b, v128.xor(v128.load(q + b), v128.load(BS_INPUT + b)));
+    }
+    for (let b: usize = 0; b < 128; b += 16) v128.store(BS_INPUT + b, v128.splat<i32>(0)); // no keystream left behind
+  }
+  v128.store(reg, next);
 }
 
 export function cfbDecrypt(key: usize, state: usize, io: usize, len: usize): void {

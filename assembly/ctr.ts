@@ -3,7 +3,7 @@
 // Node, the low `length` bits for WebCrypto), the others stay fixed. The host checks that a
 // call never wraps the counter into blocks already used.
 import { encCol } from "./columns";
-import { BS_CTR, KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS, TE0, TE1, TE2, TE3 } from "./layout";
+import { BS_INPUT, KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS, TE0, TE1, TE2, TE3 } from "./layout";
 import { enc1, enc2 } from "./rounds.generated";
 import { bsEncKeys, bsEncrypt8 } from "./bitsliced.generated";
 
@@ -45,25 +45,24 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
   let p = io + i;
   const end = io + len;
 
-  // Groups of 8 blocks: the counter blocks are written to BS_CTR, encrypted bitsliced, and
+  // Groups of 8 blocks: the counter blocks are written to BS_INPUT, encrypted bitsliced, and
   // XORed into the data. Shorter tails take the T-table paths below.
   if (end - p >= 128) {
     const keys = bsEncKeys(k, nr);
     while (end - p >= 128) {
       for (let b: usize = 0; b < 128; b += 16) {
-        store<u64>(BS_CTR + b, bswap<u64>(hi));
-        store<u64>(BS_CTR + b, bswap<u64>(lo), 8);
+        store<u64>(BS_INPUT + b, bswap<u64>(hi));
+        store<u64>(BS_INPUT + b, bswap<u64>(lo), 8);
         const lo1 = lo + 1; // counter + 1 within the mask
         const hi1 = lo1 == 0 ? hi + 1 : hi;
         lo = (lo & ~mLo) | (lo1 & mLo);
         hi = (hi & ~mHi) | (hi1 & mHi);
       }
-      bsEncrypt8(BS_CTR, keys, nr);
-      for (let b: usize = 0; b < 128; b += 16) v128.store(p + b, v128.xor(v128.load(p + b), v128.load(BS_CTR + b)));
+      bsEncrypt8(BS_INPUT, keys, nr);
+      for (let b: usize = 0; b < 128; b += 16) v128.store(p + b, v128.xor(v128.load(p + b), v128.load(BS_INPUT + b)));
       p += 128;
     }
-    v128.store(BS_CTR, v128.splat<i32>(0)); // no keystream left behind (the rest is overwritten
-    for (let b: usize = 16; b < 128; b += 16) v128.store(BS_CTR + b, v128.splat<i32>(0)); // or wiped here)
+    for (let b: usize = 0; b < 128; b += 16) v128.store(BS_INPUT + b, v128.splat<i32>(0)); // no keystream left behind
   }
 
   if ((mLo & 0xff) == 0xff) {

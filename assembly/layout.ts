@@ -12,7 +12,7 @@
 //   0x04000  BS_ENC_KEYS bitsliced encryption round keys, (Nr + 1) x 128 bytes (bitsliced.generated.ts),
 //                       rewritten from the key slot by every kernel call that uses them
 //   0x04800  BS_DEC_KEYS the same for decryption
-//   0x05000  BS_CTR     CTR: 8 counter blocks to encrypt bitsliced (128 bytes)
+//   0x05000  BS_INPUT   8 blocks to encrypt bitsliced: CTR counter blocks, CFB feedback (128 bytes)
 //   0x10000  IO         the window every kernel reads and writes in place (64 KiB)
 //   0x20000  end of fixed regions = asconfig "memoryBase"; compiler data starts here
 //   heapBase()          key slots and state slots, allocated by the host, 64-byte aligned;
@@ -36,7 +36,7 @@ export const INV_SBOX: usize = 0x3100;
 
 export const BS_ENC_KEYS: usize = 0x4000;
 export const BS_DEC_KEYS: usize = 0x4800;
-export const BS_CTR: usize = 0x5000;
+export const BS_INPUT: usize = 0x5000;
 
 export const IO: usize = 0x10000;
 export const IO_SIZE: usize = 0x10000;

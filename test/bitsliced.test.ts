@@ -1,7 +1,7 @@
 // The bitsliced kernels take whole groups of 8 blocks (128 bytes) and leave the tail to the
 // T-table rounds: lengths on both sides of group and IO-window boundaries, against node:crypto,
-// for the modes that use them (ECB both ways, CBC decryption, CTR with a 128-bit and a 32-bit
-// counter wrapping inside a group). Runs on both backends so the reference is held to it too.
+// for the modes that use them (ECB both ways, CBC and CFB decryption, CTR with a 128-bit and a
+// 32-bit counter wrapping inside a group). Runs on both backends so the reference is held to it too.
 import { createCipheriv as nodeCipher, createDecipheriv as nodeDecipher } from "node:crypto";
 import { expect, it } from "vitest";
 import { aesKey } from "../src/index.js";
@@ -34,7 +34,7 @@ function ctr32(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
 describeEachBackend("bitsliced groups of 8 blocks and their tails", (backend) => {
   const lengths = backend === "js" ? LENGTHS.filter((n) => n < 4096) : LENGTHS;
   for (const bits of [128, 192, 256]) {
-    it(`AES-${bits}: ECB both ways, CBC decryption, CTR (128- and 32-bit counters) at ${lengths.length} lengths`, () => {
+    it(`AES-${bits}: ECB both ways, CBC and CFB decryption, CTR (128- and 32-bit counters) at ${lengths.length} lengths`, () => {
       const next = rng(bits + (backend === "js" ? 1 : 0));
       for (const len of lengths) {
         const keyBytes = randomBytes(next, bits / 8);
@@ -49,6 +49,12 @@ describeEachBackend("bitsliced groups of 8 blocks and their tails", (backend) =>
         const inPlace = data.slice();
         key.cbc(iv, { padding: "none" }).decrypt(inPlace, inPlace);
         expectBytes(inPlace, node(`aes-${bits}-cbc`, false, keyBytes, iv, data), `cbc dec in place ${len}`);
+        const cfbWant = node(`aes-${bits}-cfb`, false, keyBytes, iv, data);
+        expectBytes(key.cfb(iv).decrypt(data), cfbWant, `cfb dec ${len}`);
+        const cfbStream = key.cfb(iv).decryptor(); // mid-block first, then whole groups
+        const head = cfbStream.update(data.subarray(0, 5));
+        expectBytes(new Uint8Array([...head, ...cfbStream.update(data.subarray(5))]), cfbWant, `cfb dec split ${len}`);
+        cfbStream.final();
         const wrapIv = iv.slice();
         wrapIv.fill(0xff, 8); // the 128-bit counter carries into byte 7 within the first group
         wrapIv[15] = 0xfb;
