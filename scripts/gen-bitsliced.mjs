@@ -1,5 +1,5 @@
 // Writes assembly/bitsliced.generated.ts: bitsliced AES of 8 blocks at a time with WebAssembly
-// SIMD, for the modes whose blocks are independent (ECB, CBC decryption, CTR). Run by hand
+// SIMD, for the modes whose blocks are independent (ECB, CBC and CFB decryption, CTR). Run by hand
 // after editing this file (the build does not run it):
 //   node scripts/gen-bitsliced.mjs
 // Layout: v128 register i holds bit i of every byte of the 8 blocks; in each byte, bit j
