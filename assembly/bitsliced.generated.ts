@@ -2,6 +2,12 @@
 // (36 AND); inverse S-box: 146 gates (36 AND).
 import { BS_ENC_KEYS, BS_DEC_KEYS } from "./layout";
 
+/** Zeroes bitsliced round keys made by bsEncKeys/bsDecKeys: every kernel calls it before it
+ * returns, so no key material outlives the call outside the key slot (which dispose() wipes). */
+export function bsWipeKeys(keys: usize, nr: u32): void {
+  memory.fill(keys, 0, <usize>(nr + 1) << 7);
+}
+
 /** Bitslices the encryption round keys at k (FIPS 197 layout) into BS_ENC_KEYS: 8 planes per round
  * key, each byte 0x00 or 0xff; rounds 1..Nr carry the S-box constant 0x63. */
 export function bsEncKeys(k: usize, nr: u32): usize {

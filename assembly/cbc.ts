@@ -2,7 +2,7 @@
 // `len` is a multiple of 16 (the host checks).
 import { KEY_ENC, KEY_DEC, KEY_ROUNDS, STATE_REG } from "./layout";
 import { enc1, dec1 } from "./rounds.generated";
-import { bsDecKeys, bsDecrypt8 } from "./bitsliced.generated";
+import { bsDecKeys, bsDecrypt8, bsWipeKeys } from "./bitsliced.generated";
 
 // Serial: each block's input depends on the previous output, so one block at a time.
 export function cbcEncrypt(key: usize, state: usize, io: usize, len: usize): void {
@@ -56,6 +56,7 @@ export function cbcDecrypt(key: usize, state: usize, io: usize, len: usize): voi
       v128.store(q, v128.xor(v128.load(q, 112), c6), 112);
       if (q == io) break;
     }
+    bsWipeKeys(keys, nr);
   }
   v128.store(reg, next);
 }

@@ -2,7 +2,7 @@
 import { encryptBlock } from "./block";
 import { BS_INPUT, KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_POS } from "./layout";
 import { enc1 } from "./rounds.generated";
-import { bsEncKeys, bsEncrypt8 } from "./bitsliced.generated";
+import { bsEncKeys, bsEncrypt8, bsWipeKeys } from "./bitsliced.generated";
 
 // CFB128, any byte length. While a block is in progress the register holds E(previous
 // ciphertext block) with its first STATE_POS bytes already replaced by ciphertext, so that
@@ -71,6 +71,7 @@ function cfbDecryptBlocks(key: usize, reg: usize, io: usize, len: usize): void {
       for (let b: usize = 0; b < 128; b += 16) v128.store(q + b, v128.xor(v128.load(q + b), v128.load(BS_INPUT + b)));
     }
     for (let b: usize = 0; b < 128; b += 16) v128.store(BS_INPUT + b, v128.splat<i32>(0)); // no keystream left behind
+    bsWipeKeys(keys, nr);
   }
   v128.store(reg, next);
 }

@@ -5,7 +5,7 @@
 import { encCol } from "./columns";
 import { BS_INPUT, KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS, TE0, TE1, TE2, TE3 } from "./layout";
 import { enc1, enc2 } from "./rounds.generated";
-import { bsEncKeys, bsEncrypt8 } from "./bitsliced.generated";
+import { bsEncKeys, bsEncrypt8, bsWipeKeys } from "./bitsliced.generated";
 
 // Lookup of byte `i` (0..3) of column word x in TE0..TE3; one function per table so that
 // the table base stays a constant load offset.
@@ -63,6 +63,7 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
       p += 128;
     }
     for (let b: usize = 0; b < 128; b += 16) v128.store(BS_INPUT + b, v128.splat<i32>(0)); // no keystream left behind
+    bsWipeKeys(keys, nr);
   }
 
   if ((mLo & 0xff) == 0xff) {

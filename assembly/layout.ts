@@ -10,7 +10,7 @@
 //   0x03200  reserved   (mode-specific tables, e.g. GHASH)
 //   0x03200  REM8       GHASH reduction table, 256 x u16, built at start (ghash.ts)
 //   0x04000  BS_ENC_KEYS bitsliced encryption round keys, (Nr + 1) x 128 bytes (bitsliced.generated.ts),
-//                       rewritten from the key slot by every kernel call that uses them
+//                       made from the key slot by each kernel call that uses them, wiped before it returns
 //   0x04800  BS_DEC_KEYS the same for decryption
 //   0x05000  BS_INPUT   8 blocks to encrypt bitsliced: CTR counter blocks, CFB feedback (128 bytes)
 //   0x10000  IO         the window every kernel reads and writes in place (64 KiB)

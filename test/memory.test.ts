@@ -1,8 +1,8 @@
 // Key material lifecycle: disposed keys are zeroes in memory, slots are reused, and heavy
 // create/dispose churn leaves memory flat.
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { aesKey, createCipheriv } from "../src/index.js";
-import { activeCore } from "../src/wasm/backend.js";
+import { activeCore, useBackend } from "../src/wasm/backend.js";
 import { describeEachBackend } from "./helpers/backends.js";
 
 describeEachBackend("memory", (backend) => {
@@ -75,5 +75,29 @@ describeEachBackend("memory", (backend) => {
     const reused = Array.from({ length: 600 }, () => aesKey(new Uint8Array(16)));
     expect(core.stats().memoryBytes).toBe(grown);
     for (const k of reused) k.dispose();
+  });
+});
+
+describe("bitsliced scratch (WASM core)", () => {
+  it("holds no round keys or keystream after any kernel that used it returns", () => {
+    useBackend("wasm");
+    const core = activeCore();
+    const exports = core.k as unknown as Record<string, WebAssembly.Global>;
+    const regions = [["BS_ENC_KEYS", 15 * 128], ["BS_DEC_KEYS", 15 * 128], ["BS_INPUT", 128]] as const;
+    const dirty = () => regions.filter(([name, size]) => {
+      const at = exports[name].value as number;
+      return core.mem.subarray(at, at + size).some((b) => b !== 0);
+    }).map(([name]) => name);
+    const key = aesKey(new Uint8Array(32).fill(0x3c));
+    const iv = new Uint8Array(16).fill(0xc3);
+    const data = new Uint8Array(1024 + 48).fill(0x5a);
+    key.ecb({ padding: "none" }).encrypt(data);
+    key.ecb({ padding: "none" }).decrypt(data);
+    key.cbc(iv, { padding: "none" }).decrypt(data);
+    key.cfb(iv).decrypt(data);
+    key.ctr(iv).encrypt(data);
+    key.gcm(iv.subarray(0, 12)).encrypt(data);
+    expect(dirty()).toEqual([]);
+    key.dispose();
   });
 });
