@@ -4,7 +4,7 @@
 // call never wraps the counter into blocks already used.
 import { encCol } from "./columns";
 import { BS_INPUT, KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS, TE0, TE1, TE2, TE3 } from "./layout";
-import { enc1, enc2 } from "./rounds.generated";
+import { enc1 } from "./rounds.generated";
 import { bsEncKeys, bsEncrypt8, bsWipeKeys } from "./bitsliced.generated";
 
 // Lookup of byte `i` (0..3) of column word x in TE0..TE3; one function per table so that
@@ -92,20 +92,11 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
       const d3 = te0(t3, 0) ^ te2(t1, 2) ^ te3(t2, 3) ^ load<u32>(k, 44);
       // Per block: column 0 of round 1 (a), then round 2 = d ^ one lookup of a per column.
       let c = first;
-      const stop = p + (<usize>(run & ~1) << 4);
-      for (; p < stop; p += 32, c += 2) {
-        const a = c0 ^ load<u32>(((c ^ k15) & 0xff) << 2, TE3);
-        const b = c0 ^ load<u32>((((c + 1) ^ k15) & 0xff) << 2, TE3);
-        enc2(k, nr, 2,
-          d0 ^ te0(a, 0), d1 ^ te3(a, 3), d2 ^ te2(a, 2), d3 ^ te1(a, 1),
-          d0 ^ te0(b, 0), d1 ^ te3(b, 3), d2 ^ te2(b, 2), d3 ^ te1(b, 1),
-          p, true, p);
-      }
-      if (run & 1) {
+      const stop = p + (<usize>run << 4);
+      for (; p < stop; p += 16, c++) {
         const a = c0 ^ load<u32>(((c ^ k15) & 0xff) << 2, TE3);
         enc1(k, nr, 2, d0 ^ te0(a, 0), d1 ^ te3(a, 3), d2 ^ te2(a, 2), d3 ^ te1(a, 1),
           p, true, p);
-        p += 16;
       }
       // Set the last byte to the last counter used, then one ordinary step (it may carry).
       lo = (lo & ~<u64>0xff) | <u64>(first + run - 1);

@@ -20,7 +20,9 @@ import { SBOX, TD0, TD1, TD2, TD3, KEY_ENC, KEY_DEC, KEY_ROUNDS } from "./layout
 
 /**
  * Expands the `keyLen`-byte key at `keyPtr` into `slot`: encryption round keys only (what
- * CTR, OFB, CFB and encryption need). Returns Nr, or 0 for a bad length.
+ * CTR, OFB, CFB and encryption need). Returns Nr, or 0 for a bad length. `keyPtr` may be
+ * `slot + KEY_ENC` (in place: the key words are read before the first store, and they are
+ * round key 0 anyway).
  * The last Nk words live in locals, one schedule step (Nk words) per iteration: reading back
  * words just stored made every word wait on a store-to-load round trip.
  */

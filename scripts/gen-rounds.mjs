@@ -1,94 +1,85 @@
-// Writes assembly/rounds.generated.ts: fully unrolled AES rounds for one block and for two
-// interleaved blocks. Run by hand after editing this file (the build does not run it):
+// Writes assembly/rounds.generated.ts: fully unrolled AES rounds for one block. Run by hand
+// after editing this file (the build does not run it):
 //   node scripts/gen-rounds.mjs
 // Why generated: AssemblyScript functions cannot return the four state words, so the rounds
-// must be written out inline in each function, 4 lines per round per block for 14 rounds.
-// Unrolling puts every round key at a constant load offset and lets V8 interleave two
-// independent blocks; rounds 1..9 run for every key size, then 10..13 behind two branches.
+// must be written out inline in each function, 4 lines per round for 14 rounds. Unrolling
+// puts every round key at a constant load offset; rounds 1..9 run for every key size, then
+// 10..13 behind two branches.
+// One block per step everywhere: two interleaved blocks (8 live state words plus 8 new ones)
+// made V8 spill registers, and measured 6-14 % slower for ECB/CBC/CFB decryption on an Intel
+// Xeon and 12 % slower for short CTR messages on an AMD EPYC (docs/speed.md).
 import fs from 'node:fs';
 
 const out = new URL('../assembly/rounds.generated.ts', import.meta.url);
 
-// State word names: a block alternates between two sets of locals, even rounds → odd rounds.
-const EVEN = [['s0', 's1', 's2', 's3'], ['u0', 'u1', 'u2', 'u3']];
-const ODD = [['t0', 't1', 't2', 't3'], ['v0', 'v1', 'v2', 'v3']];
+// State word names: the block alternates between two sets of locals, even rounds → odd rounds.
+const EVEN = ['s0', 's1', 's2', 's3'];
+const ODD = ['t0', 't1', 't2', 't3'];
 
 // Column j of a round reads row i from column j + i (encryption) or j - i (decryption).
 const src = (dec, x, j) =>
   [0, 1, 2, 3].map((i) => x[(j + (dec ? 4 - i : i)) % 4]).join(', ');
 
-function round(dec, blocks, r, ind) {
+function round(dec, r, ind) {
   const [from, to] = r % 2 ? [EVEN, ODD] : [ODD, EVEN];
   const col = dec ? 'decCol' : 'encCol';
   const lines = [];
   for (let j = 0; j < 4; j++) {
-    for (let b = 0; b < blocks; b++) {
-      lines.push(`${ind}${to[b][j]} = ${col}(${src(dec, from[b], j)}) ^ load<u32>(k, ${16 * r + 4 * j});`);
-    }
+    lines.push(`${ind}${to[j]} = ${col}(${src(dec, from, j)}) ^ load<u32>(k, ${16 * r + 4 * j});`);
   }
   return lines.join('\n');
 }
 
-function fn(dec, blocks) {
-  const name = `${dec ? 'dec' : 'enc'}${blocks}`;
-  const params = EVEN.slice(0, blocks).flat().map((v) => `${v}: u32`).join(', ');
-  const decl = ODD.slice(0, blocks).flat().map((v) => `${v}: u32 = 0`).join(', ');
+function fn(dec) {
+  const name = `${dec ? 'dec' : 'enc'}1`;
+  const params = EVEN.map((v) => `${v}: u32`).join(', ');
+  const decl = ODD.map((v) => `${v}: u32 = 0`).join(', ');
   const fromParam = dec ? '' : ' from: i32,';
   const body = [];
-  const add0 = [];
-  for (let b = 0; b < blocks; b++)
-    for (let j = 0; j < 4; j++) add0.push(`${EVEN[b][j]} ^= load<u32>(k, ${4 * j});`);
+  const add0 = EVEN.map((v, j) => `${v} ^= load<u32>(k, ${4 * j});`);
   if (dec) {
     body.push(add0.map((l) => '  ' + l).join('\n'));
-    body.push(round(dec, blocks, 1, '  '), round(dec, blocks, 2, '  '));
+    body.push(round(dec, 1, '  '), round(dec, 2, '  '));
   } else {
     body.push('  if (from == 0) {\n' + add0.map((l) => '    ' + l).join('\n') + '\n  }');
-    body.push('  if (from < 2) {\n' + round(dec, blocks, 1, '    ') + '\n' + round(dec, blocks, 2, '    ') + '\n  }');
+    body.push('  if (from < 2) {\n' + round(dec, 1, '    ') + '\n' + round(dec, 2, '    ') + '\n  }');
   }
-  for (let r = 3; r <= 9; r++) body.push(round(dec, blocks, r, '  '));
+  for (let r = 3; r <= 9; r++) body.push(round(dec, r, '  '));
   body.push('  if (nr > 10) {');
-  body.push(round(dec, blocks, 10, '    '), round(dec, blocks, 11, '    '));
+  body.push(round(dec, 10, '    '), round(dec, 11, '    '));
   body.push('    if (nr > 12) {');
-  body.push(round(dec, blocks, 12, '      '), round(dec, blocks, 13, '      '));
+  body.push(round(dec, 12, '      '), round(dec, 13, '      '));
   body.push('    }\n  }');
   // Final round: all loads (round key, xor source) before the first store, so that dst and
   // x may overlap.
   body.push('  const last = k + (<usize>nr << 4);');
   const last = dec ? 'lastDec' : 'lastEnc';
-  const o = [];
-  for (let b = 0; b < blocks; b++) {
-    for (let j = 0; j < 4; j++) {
-      const off = 16 * b + 4 * j;
-      body.push(`  let o${off >> 2} = ${last}(${src(dec, ODD[b], j)}) ^ load<u32>(last, ${4 * j});`);
-      o.push([off >> 2, off]);
-    }
+  for (let j = 0; j < 4; j++) {
+    body.push(`  let o${j} = ${last}(${src(dec, ODD, j)}) ^ load<u32>(last, ${4 * j});`);
   }
   body.push('  if (xor) {');
-  for (const [i, off] of o) body.push(`    o${i} ^= load<u32>(x, ${off});`);
+  for (let j = 0; j < 4; j++) body.push(`    o${j} ^= load<u32>(x, ${4 * j});`);
   body.push('  }');
-  for (const [i, off] of o) body.push(`  store<u32>(dst, o${i}, ${off});`);
+  for (let j = 0; j < 4; j++) body.push(`  store<u32>(dst, o${j}, ${4 * j});`);
 
   const what = dec ? 'Decrypts' : 'Encrypts';
   const input = dec
     ? 'the input block words'
     : 'the input block words (from == 0) or the state after round 2 (from == 2)';
-  return `/** ${what} ${blocks == 1 ? 'one block' : 'two blocks'}: ${input}${blocks == 2 ? ', s* then u*' : ''}.
- * Writes the result${xorDoc(blocks)} to dst${blocks == 2 ? ' and dst + 16' : ''}. k: the ${dec ? 'decryption' : 'encryption'} round keys. */
+  return `/** ${what} one block: ${input}.
+ * Writes the result (XORed with the 16 bytes at x if xor) to dst. k: the ${dec ? 'decryption' : 'encryption'} round keys. */
 @inline export function ${name}(k: usize, nr: u32,${fromParam} ${params}, dst: usize, xor: bool, x: usize): void {
   let ${decl};
 ${body.join('\n')}
 }
 `;
 }
-const xorDoc = (blocks) => ` (XORed with the ${blocks * 16} bytes at x if xor)`;
 
 const text = `// GENERATED by scripts/gen-rounds.mjs — do not edit; change the script and rerun it.
-// Fully unrolled rounds: one block, and two interleaved blocks for encryption (CTR uses it;
-// the other modes measured faster one block at a time, see the script for why).
+// Fully unrolled rounds, one block per step (see the script for why not two).
 import { encCol, decCol, lastEnc, lastDec } from "./columns";
 
-${fn(false, 1)}
-${fn(false, 2)}
-${fn(true, 1)}`;
+${fn(false)}
+${fn(true)}`;
 fs.writeFileSync(out, text);
 console.log('wrote', out.pathname);

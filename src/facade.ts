@@ -4,8 +4,12 @@
 import { asBytes } from "./bytes.js";
 import { IvLengthError, KeyLengthError, StateError, UnknownCipherError } from "./errors.js";
 import { AesKey } from "./key.js";
-import type { Mode } from "./modes/base.js";
 import { BlockStream, type KernelStream } from "./modes/stream.js";
+import { ecbStream } from "./modes/ecb.js";
+import { cbcStream } from "./modes/cbc.js";
+import { cfbStream } from "./modes/cfb.js";
+import { ofbStream } from "./modes/ofb.js";
+import { ctrStreamOnce } from "./modes/ctr.js";
 import { GcmCipher, GcmDecipher, gcmKeyBits, type GcmCipherName, type GcmCipherOptions } from "./gcm-facade.js";
 
 export type CipherName = `aes-${128 | 192 | 256}-${"ecb" | "cbc" | "cfb" | "cfb8" | "cfb1" | "ofb" | "ctr"}`;
@@ -30,10 +34,13 @@ export function parseCipherName(name: unknown): ParsedCipherName {
   return parsed;
 }
 
-/** Checks the key and IV against the cipher name and makes the mode object. */
-export function modeFor(name: string, key: Uint8Array, iv: Uint8Array | null | undefined): Mode {
+/**
+ * Checks the key and IV against the cipher name and makes the key and its one stream. No mode
+ * object: a cipher object makes exactly one stream, which copies the IV into WASM memory at once.
+ */
+function streamFor(name: string, keyBytes: Uint8Array, iv: Uint8Array | null | undefined, encrypt: boolean): KernelStream {
   const { bits, mode } = parseCipherName(name);
-  const k = asBytes(key, "key");
+  const k = asBytes(keyBytes, "key");
   if (k.length !== bits / 8) {
     throw new KeyLengthError(`key must be ${bits / 8} bytes for aes-${bits}-*, got ${k.length}`);
   }
@@ -44,19 +51,19 @@ export function modeFor(name: string, key: Uint8Array, iv: Uint8Array | null | u
   } else if (iv == null) {
     throw new IvLengthError(`aes-${bits}-${mode} needs a 16-byte IV`);
   }
-  const aes = new AesKey(k);
+  const key = new AesKey(k);
   try {
     switch (mode) {
-      case "ecb": return aes.ecb();
-      case "cbc": return aes.cbc(iv!);
-      case "cfb": return aes.cfb(iv!);
-      case "cfb8": return aes.cfb(iv!, { segment: 8 });
-      case "cfb1": return aes.cfb(iv!, { segment: 1 });
-      case "ofb": return aes.ofb(iv!);
-      case "ctr": return aes.ctr(iv!);
+      case "ecb": return ecbStream(key, encrypt, "pkcs7");
+      case "cbc": return cbcStream(key, iv!, encrypt, "pkcs7");
+      case "cfb": return cfbStream(key, iv!, 128, encrypt);
+      case "cfb8": return cfbStream(key, iv!, 8, encrypt);
+      case "cfb1": return cfbStream(key, iv!, 1, encrypt);
+      case "ofb": return ofbStream(key, iv!);
+      case "ctr": return ctrStreamOnce(key, iv!, encrypt);
     }
   } catch (e) {
-    aes.dispose();
+    key.dispose();
     throw e;
   }
 }
@@ -64,19 +71,12 @@ export function modeFor(name: string, key: Uint8Array, iv: Uint8Array | null | u
 /** The object createCipheriv/createDecipheriv return. */
 export class Cipher {
   #stream: KernelStream;
-  #key: AesKey;
   #done = false;
 
   /** @internal */
-  constructor(mode: Mode, encrypt: boolean) {
-    // modeFor made the key for this object alone; it is disposed at final().
-    this.#key = mode.key;
-    try {
-      this.#stream = encrypt ? mode.encryptor() : mode.decryptor();
-    } catch (e) {
-      this.#key.dispose();
-      throw e;
-    }
+  constructor(stream: KernelStream) {
+    // streamFor made the stream's key for this object alone; it is disposed at final().
+    this.#stream = stream;
   }
 
   update(data: Uint8Array): Uint8Array {
@@ -90,7 +90,7 @@ export class Cipher {
     try {
       return this.#stream.final();
     } finally {
-      this.#key.dispose();
+      this.#stream.disposeKey();
     }
   }
 
@@ -111,7 +111,7 @@ export function createCipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array
 export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher;
 export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher {
   if (gcmKeyBits(name) !== undefined) return new GcmCipher(name, key, iv, options);
-  return new Cipher(modeFor(name, key, iv), true);
+  return new Cipher(streamFor(name, key, iv, true));
 }
 
 /**
@@ -123,5 +123,5 @@ export function createDecipheriv(name: CipherName, key: Uint8Array, iv: Uint8Arr
 export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher;
 export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher {
   if (gcmKeyBits(name) !== undefined) return new GcmDecipher(name, key, iv, options);
-  return new Cipher(modeFor(name, key, iv), false);
+  return new Cipher(streamFor(name, key, iv, false));
 }

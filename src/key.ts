@@ -37,10 +37,12 @@ export class AesKey {
     const core = (this.core = activeCore());
     this.#slot = core.allocKeyBlock();
     this.#ownState = this.#slot + core.layout.KEY_SLOT_SIZE;
-    core.mem.set(key, core.io);
+    // The raw key goes where round key 0 goes (the first Nk schedule words are the key itself)
+    // and is expanded in place: it never sits outside the slot that dispose() wipes.
+    const roundKeys = this.#slot + core.layout.KEY_ENC;
+    core.mem.set(key, roundKeys);
     // Decryption round keys are derived on first need: CTR, OFB and CFB never use them.
-    core.k.expandEncryptionKey(this.#slot, core.io, key.length);
-    core.k.wipe(core.io, key.length); // the raw key must not linger in the IO window
+    core.k.expandEncryptionKey(this.#slot, roundKeys, key.length);
     this.#tracked = track(this, core, this.#slot, core.keyBlockSize);
   }
 

@@ -4,8 +4,9 @@
 // test, not with src/counter.ts.
 import { createCipheriv, randomBytes, randomInt, webcrypto } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { aesKey, CounterExhaustedError, StateError } from "../src/index.js";
+import { aesKey, CounterExhaustedError, CtrStream, StateError } from "../src/index.js";
 import { describeEachBackend } from "./helpers/backends.js";
+import { concat } from "./helpers/bytes.js";
 
 const KEY_SIZES = [16, 24, 32] as const;
 
@@ -156,6 +157,19 @@ describeEachBackend("CTR seek", () => {
     const limited = aes.ctr(new Uint8Array(16), { maxBlocks: 2 }).decryptor();
     expect(() => limited.seek(33)).toThrow(CounterExhaustedError);
     for (const bad of [-1, 0.5, NaN, Infinity]) expect(() => limited.seek(bad)).toThrow(StateError);
+    aes.dispose();
+  });
+});
+
+describe("CTR streams made without a mode object", () => {
+  it("a stream that kept no copy of its counter block refuses to seek (StateError), and still encrypts", () => {
+    const key = randomBytes(16);
+    const iv = randomBytes(16);
+    const pt = randomBytes(70);
+    const aes = aesKey(key);
+    const stream = new CtrStream(aes, iv, 128, Infinity, true, /* seekable */ false);
+    expect(() => stream.seek(0)).toThrow(StateError);
+    expect(Buffer.from(concat([stream.update(pt), stream.final()]))).toEqual(Buffer.from(nodeCtr(key, iv, pt)));
     aes.dispose();
   });
 });

@@ -126,4 +126,26 @@ describeEachBackend("node:crypto differential", (backend) => {
     }
     key.dispose();
   });
+
+  it("createCipheriv/createDecipheriv take the key and IV at creation: changing the caller's buffers afterwards changes nothing", () => {
+    const data = randomBytes(rng(77), 53);
+    for (const name of CIPHER_NAMES) {
+      const ivLength = name.endsWith("-ecb") ? 0 : 16;
+      const keyBytes = Buffer.from(randomBytes(rng(name.length), Number(name.split("-")[1]) / 8));
+      const iv = ivLength ? Buffer.from(randomBytes(rng(name.length + 1), 16)) : null;
+      const expected = nodeRun(name, true, keyBytes, iv, data);
+      const c = createCipheriv(name, keyBytes, iv);
+      keyBytes.fill(0xee);
+      iv?.fill(0xff);
+      const ct = concat([c.update(data), c.final()]);
+      expectBytes(ct, expected, name);
+      // and back, with the original key and IV restored only for the reference
+      const keyAgain = Buffer.from(randomBytes(rng(name.length), keyBytes.length));
+      const ivAgain = ivLength ? Buffer.from(randomBytes(rng(name.length + 1), 16)) : null;
+      const d = createDecipheriv(name, keyAgain, ivAgain);
+      keyAgain.fill(0);
+      ivAgain?.fill(0);
+      expectBytes(concat([d.update(ct), d.final()]), data, `${name} decrypt`);
+    }
+  });
 });

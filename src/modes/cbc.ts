@@ -4,6 +4,7 @@
 import type { AesKey } from "../key.js";
 import { Mode } from "./base.js";
 import { BlockStream, checkIv, checkPadding, type BulkKernel, type PaddingOptions } from "./stream.js";
+import type { Padding } from "../padding.js";
 
 const encryptKernel: BulkKernel = (k, key, state, io, n) => k.cbcEncrypt(key, state, io, n);
 const decryptKernel: BulkKernel = (k, key, state, io, n) => k.cbcDecrypt(key, state, io, n);
@@ -17,6 +18,11 @@ export class CbcMode extends Mode<BlockStream> {
   }
 
   protected stream(encrypt: boolean): BlockStream {
-    return new BlockStream(this.key, encrypt ? encryptKernel : decryptKernel, this.iv, encrypt, this.padding);
+    return cbcStream(this.key, this.iv!, encrypt, this.padding);
   }
+}
+
+/** A CBC stream straight from a key; the IV is copied into WASM memory at once. */
+export function cbcStream(key: AesKey, iv: Uint8Array, encrypt: boolean, padding: Padding): BlockStream {
+  return new BlockStream(key, encrypt ? encryptKernel : decryptKernel, checkIv(iv), encrypt, padding);
 }

@@ -41,8 +41,7 @@ export class CfbMode extends Mode<ByteStream> {
   }
 
   protected stream(encrypt: boolean): ByteStream {
-    const kernel = KERNELS[this.segment][encrypt ? 1 : 0];
-    return new ByteStream(this.key, kernel, this.iv!, this.segment === 1 ? 8 : 1);
+    return cfbStream(this.key, this.iv!, this.segment, encrypt);
   }
 
   private bits(stream: ByteStream, data: Uint8Array, bitLength: number, output?: Uint8Array): Uint8Array {
@@ -61,4 +60,9 @@ export class CfbMode extends Mode<ByteStream> {
       stream.final();
     }
   }
+}
+
+/** A CFB stream straight from a key; the IV is copied into WASM memory at once. */
+export function cfbStream(key: AesKey, iv: Uint8Array, segment: 128 | 8 | 1, encrypt: boolean): ByteStream {
+  return new ByteStream(key, KERNELS[segment][encrypt ? 1 : 0], checkIv(iv), segment === 1 ? 8 : 1);
 }

@@ -70,16 +70,27 @@ export class CtrMode extends Mode<CtrStream> {
   }
 }
 
+/**
+ * A stream straight from a key, for callers that make exactly one stream and never seek (the
+ * node:crypto facade): no mode object and no copy of the counter block, which the stream
+ * copies into WASM memory at once. 128-bit counter, no block limit (OpenSSL's aes-*-ctr).
+ */
+export function ctrStreamOnce(key: AesKey, counterBlock: Uint8Array, encrypt: boolean): CtrStream {
+  const block = checkIv(counterBlock, "counter block");
+  return new CtrStream(key, block, 128, Infinity, encrypt, /* seekable */ false);
+}
+
 export class CtrStream extends ByteStream {
   private bytesDone = 0;
   /** Bytes an encryptor has already produced: it may not seek back below this. */
   private highWater = 0;
-  private readonly initial: Uint8Array;
+  /** The initial counter block (the mode's private copy; never written), or null: not seekable. */
+  private readonly initial: Uint8Array | null;
 
   constructor(key: AesKey, counterBlock: Uint8Array, private readonly counterBits: number,
-    private readonly maxBlocks: number, private readonly encrypting = false) {
+    private readonly maxBlocks: number, private readonly encrypting = false, seekable = true) {
     super(key, kernel, counterBlock);
-    this.initial = counterBlock; // the mode's private copy; never written
+    this.initial = seekable ? counterBlock : null;
     const core = key.core;
     core.mem.set(counterMask(counterBits), this.state + core.layout.STATE_CTR_MASK);
   }
@@ -97,6 +108,8 @@ export class CtrStream extends ByteStream {
    */
   seek(byteOffset: number): this {
     this.assertOpen();
+    const initial = this.initial;
+    if (initial === null) throw new StateError("this CTR stream cannot seek (made without its mode's copy of the counter block)");
     if (!Number.isSafeInteger(byteOffset) || byteOffset < 0) {
       throw new StateError(`byteOffset must be a non-negative safe integer, got ${String(byteOffset)}`);
     }
@@ -116,11 +129,11 @@ export class CtrStream extends ByteStream {
       // Mid-block: the kernel continues from the keystream block in STATE_KS at STATE_POS,
       // with the register already holding the next counter block.
       const ks = this.state + STATE_KS;
-      mem.set(addToCounter(this.initial, block, this.counterBits), ks);
+      mem.set(addToCounter(initial, block, this.counterBits), ks);
       core.k.encryptOne(this.key.slot, ks, ks);
-      mem.set(addToCounter(this.initial, block + 1n, this.counterBits), this.state + STATE_REG);
+      mem.set(addToCounter(initial, block + 1n, this.counterBits), this.state + STATE_REG);
     } else {
-      mem.set(addToCounter(this.initial, block, this.counterBits), this.state + STATE_REG);
+      mem.set(addToCounter(initial, block, this.counterBits), this.state + STATE_REG);
     }
     new DataView(mem.buffer, mem.byteOffset).setUint32(this.state + STATE_POS, within, true);
     this.bytesDone = byteOffset;

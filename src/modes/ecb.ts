@@ -3,6 +3,7 @@
 import type { AesKey } from "../key.js";
 import { Mode } from "./base.js";
 import { BlockStream, checkPadding, type BulkKernel, type PaddingOptions } from "./stream.js";
+import type { Padding } from "../padding.js";
 
 const encryptKernel: BulkKernel = (k, key, _state, io, n) => k.ecbEncrypt(key, io, n);
 const decryptKernel: BulkKernel = (k, key, _state, io, n) => k.ecbDecrypt(key, io, n);
@@ -16,6 +17,11 @@ export class EcbMode extends Mode<BlockStream> {
   }
 
   protected stream(encrypt: boolean): BlockStream {
-    return new BlockStream(this.key, encrypt ? encryptKernel : decryptKernel, null, encrypt, this.padding);
+    return ecbStream(this.key, encrypt, this.padding);
   }
+}
+
+/** An ECB stream straight from a key. */
+export function ecbStream(key: AesKey, encrypt: boolean, padding: Padding): BlockStream {
+  return new BlockStream(key, encrypt ? encryptKernel : decryptKernel, null, encrypt, padding);
 }

@@ -13,6 +13,11 @@ export class OfbMode extends Mode<ByteStream> {
   }
 
   protected stream(_encrypt: boolean): ByteStream {
-    return new ByteStream(this.key, kernel, this.iv!);
+    return ofbStream(this.key, this.iv!);
   }
+}
+
+/** An OFB stream straight from a key; the IV is copied into WASM memory at once. */
+export function ofbStream(key: AesKey, iv: Uint8Array): ByteStream {
+  return new ByteStream(key, kernel, checkIv(iv));
 }

@@ -7,7 +7,10 @@
 // processed in place. Lengths for ECB/CBC are multiples of 16 (the host checks).
 
 export interface CoreKernels {
-  /** Expands the key bytes at keyPtr into the key slot; returns Nr (10/12/14) or 0 if keyLen is bad. */
+  /**
+   * Expands the key bytes at keyPtr into the key slot; returns Nr (10/12/14) or 0 if keyLen is
+   * bad. keyPtr may be the slot's own KEY_ENC (the key is read before anything is written).
+   */
   expandKey(key: number, keyPtr: number, keyLen: number): number;
   /** As expandKey, but only what encryption needs (CTR, OFB, CFB never decrypt a block). */
   expandEncryptionKey(key: number, keyPtr: number, keyLen: number): number;
