@@ -22,6 +22,13 @@ import { bsEncKeys, bsEncrypt8, bsWipeKeys } from "./bitsliced.generated";
   return second ? bswap<u32>(<u32>half) : bswap<u32>(<u32>(half >> 32));
 }
 
+// Rounds 3..Nr of one block, XORed into the data at p. A call of its own: inlined into this
+// (large) function, the cached round-1/2 values stay live across the rounds and V8 spills
+// more; as a call, 64- and 112-byte messages ran 3-11 % faster (kernel A/B, AMD EPYC).
+@noinline function encFrom2(k: usize, nr: u32, s0: u32, s1: u32, s2: u32, s3: u32, p: usize): void {
+  enc1(k, nr, 2, s0, s1, s2, s3, p, true, p);
+}
+
 export function ctr(key: usize, state: usize, io: usize, len: usize): void {
   const reg = state + STATE_REG;
   const ks = state + STATE_KS;
@@ -66,7 +73,7 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
     bsWipeKeys(keys, nr);
   }
 
-  if ((mLo & 0xff) == 0xff) {
+  if ((mLo & 0xff) == 0xff && end - p >= 32) { // (one block alone is faster without the cache)
     // Fast path: the whole last counter byte advances, so in a run of blocks that ends where
     // that byte wraps, the byte is the only difference. It enters AddRoundKey in column 3,
     // row 3; round 1 then depends on it only in column 0 (one lookup), and round 2 in each
@@ -95,8 +102,7 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
       const stop = p + (<usize>run << 4);
       for (; p < stop; p += 16, c++) {
         const a = c0 ^ load<u32>(((c ^ k15) & 0xff) << 2, TE3);
-        enc1(k, nr, 2, d0 ^ te0(a, 0), d1 ^ te3(a, 3), d2 ^ te2(a, 2), d3 ^ te1(a, 1),
-          p, true, p);
+        encFrom2(k, nr, d0 ^ te0(a, 0), d1 ^ te3(a, 3), d2 ^ te2(a, 2), d3 ^ te1(a, 1), p);
       }
       // Set the last byte to the last counter used, then one ordinary step (it may carry).
       lo = (lo & ~<u64>0xff) | <u64>(first + run - 1);
