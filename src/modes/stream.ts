@@ -110,7 +110,7 @@ export abstract class KernelStream implements CipherStream {
     return mem.slice(io, io + src.length);
   }
 
-  /** Disposes the stream's key: for owners that made the key for this stream alone (the facade). */
+  /** @internal Disposes the stream's key: for owners that made the key for this stream alone (the facade). */
   disposeKey(): void {
     this.key.dispose();
   }
