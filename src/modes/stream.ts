@@ -3,7 +3,7 @@
 // at a time: one copy in, one kernel call, one copy out.
 import { asBytes } from "../bytes.js";
 import { DataLengthError, DecryptionError, IvLengthError, StateError } from "../errors.js";
-import { padBlock, unpaddedLength, PADDINGS, type Padding } from "../padding.js";
+import { padBlock, padInPlace, unpaddedLength, unpaddedLengthAt, PADDINGS, type Padding } from "../padding.js";
 import type { CoreKernels } from "../wasm/abi.js";
 import type { AesKey } from "../key.js";
 
@@ -94,6 +94,11 @@ export abstract class KernelStream implements CipherStream {
       kernel(k, key, this.state, io, Math.min(n * unitsPerByte, units - off * unitsPerByte));
       dst.set(mem.subarray(io, io + n), off);
     }
+  }
+
+  /** Runs the kernel over the first `n` bytes of the IO window, in place. */
+  protected runKernel(n: number): void {
+    this.kernel(this.key.core.k, this.key.slot, this.state, this.key.core.io, n);
   }
 
   /** As run(), into a new array: for a message that fits the window, one slice() allocates and copies. */
@@ -252,15 +257,17 @@ export class BlockStream extends KernelStream {
       if (this.padding === "none" && len % 16 !== 0) {
         throw new DataLengthError(`data must be a multiple of 16 bytes with padding off, got ${len}`);
       }
+      if (!this.encrypting && this.padding !== "none" && (len === 0 || len % 16 !== 0)) {
+        throw new DataLengthError(`padded ciphertext must be a non-empty multiple of 16 bytes, got ${len}`);
+      }
+      const padded = this.encrypting && this.padding !== "none" ? len - (len % 16) + 16 : len;
+      if (padded <= this.key.core.ioSize) return this.oneShotInWindow(src, output, padded);
       if (this.encrypting) {
         const body = len - (len % 16);
         const out = outputFor(output, this.padding === "none" ? len : body + 16);
         this.update(src, out.subarray(0, body));
         this.final(out.subarray(body));
         return out;
-      }
-      if (this.padding !== "none" && (len === 0 || len % 16 !== 0)) {
-        throw new DataLengthError(`padded ciphertext must be a non-empty multiple of 16 bytes, got ${len}`);
       }
       const out = outputFor(output, len);
       const body = this.update(src, out).length;
@@ -274,5 +281,42 @@ export class BlockStream extends KernelStream {
     } finally {
       this.finish();
     }
+  }
+
+  /**
+   * A whole message that fits the IO window (`padded` bytes with its padding): copied in,
+   * padded or unpadded there, one kernel call, one copy out; the streaming machinery (pending
+   * block, subarray views) costs more than the AES for a short message. Checks done by oneShot.
+   */
+  private oneShotInWindow(src: Uint8Array, output: Uint8Array | undefined, padded: number): Uint8Array {
+    const core = this.key.core;
+    const { mem, io } = core;
+    const len = src.length;
+    // The caller's buffer is checked before anything runs (a decryption needs room for all
+    // `len` bytes, as in the streaming path, though the pad is not returned).
+    const out = output === undefined ? undefined : outputFor(output, this.encrypting ? padded : len);
+    mem.set(src, io);
+    const padding = this.padding;
+    let n = padded;
+    if (this.encrypting) {
+      if (padding !== "none") padInPlace(padding, mem, io + padded - 16, len % 16);
+      this.runKernel(padded);
+    } else {
+      this.runKernel(len);
+      if (padding !== "none") {
+        const last = unpaddedLengthAt(padding, mem, io + len - 16);
+        if (last < 0) {
+          // A bad pad releases nothing and leaves no plaintext behind; the caller's buffer is
+          // zeroed, as the streaming path (which has written into it by then) does.
+          core.k.wipe(io, len);
+          out?.fill(0);
+          throw new DecryptionError();
+        }
+        n = len - 16 + last;
+      }
+    }
+    if (out === undefined) return mem.slice(io, io + n);
+    out.set(mem.subarray(io, io + n));
+    return out.subarray(0, n);
   }
 }
