@@ -289,6 +289,7 @@ export class BlockStream extends KernelStream {
    * block, subarray views) costs more than the AES for a short message. Checks done by oneShot.
    */
   private oneShotInWindow(src: Uint8Array, output: Uint8Array | undefined, padded: number): Uint8Array {
+    this.assertOpen();
     const core = this.key.core;
     const { mem, io } = core;
     const len = src.length;
