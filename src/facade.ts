@@ -35,10 +35,10 @@ export function parseCipherName(name: unknown): ParsedCipherName {
 }
 
 /**
- * Checks the key and IV against the cipher name and makes the key and its one stream. No mode
- * object: a cipher object makes exactly one stream, which copies the IV into WASM memory at once.
+ * Checks the key and IV against the cipher name and makes the cipher object with its own key
+ * and one stream. No mode object: the stream copies the IV into WASM memory at once.
  */
-function streamFor(name: string, keyBytes: Uint8Array, iv: Uint8Array | null | undefined, encrypt: boolean): KernelStream {
+function cipherFor(name: string, keyBytes: Uint8Array, iv: Uint8Array | null | undefined, encrypt: boolean): Cipher {
   const { bits, mode } = parseCipherName(name);
   const k = asBytes(keyBytes, "key");
   if (k.length !== bits / 8) {
@@ -53,29 +53,35 @@ function streamFor(name: string, keyBytes: Uint8Array, iv: Uint8Array | null | u
   }
   const key = new AesKey(k);
   try {
-    switch (mode) {
-      case "ecb": return ecbStream(key, encrypt, "pkcs7");
-      case "cbc": return cbcStream(key, iv!, encrypt, "pkcs7");
-      case "cfb": return cfbStream(key, iv!, 128, encrypt);
-      case "cfb8": return cfbStream(key, iv!, 8, encrypt);
-      case "cfb1": return cfbStream(key, iv!, 1, encrypt);
-      case "ofb": return ofbStream(key, iv!);
-      case "ctr": return ctrStreamOnce(key, iv!, encrypt);
-    }
+    return new Cipher(key, streamOf(key, mode, iv!, encrypt));
   } catch (e) {
     key.dispose();
     throw e;
   }
 }
 
+function streamOf(key: AesKey, mode: ParsedCipherName["mode"], iv: Uint8Array, encrypt: boolean): KernelStream {
+  switch (mode) {
+    case "ecb": return ecbStream(key, encrypt, "pkcs7");
+    case "cbc": return cbcStream(key, iv, encrypt, "pkcs7");
+    case "cfb": return cfbStream(key, iv, 128, encrypt);
+    case "cfb8": return cfbStream(key, iv, 8, encrypt);
+    case "cfb1": return cfbStream(key, iv, 1, encrypt);
+    case "ofb": return ofbStream(key, iv);
+    case "ctr": return ctrStreamOnce(key, iv, encrypt);
+  }
+}
+
 /** The object createCipheriv/createDecipheriv return. */
 export class Cipher {
+  #key: AesKey;
   #stream: KernelStream;
   #done = false;
 
   /** @internal */
-  constructor(stream: KernelStream) {
-    // streamFor made the stream's key for this object alone; it is disposed at final().
+  constructor(key: AesKey, stream: KernelStream) {
+    // cipherFor made the key for this object alone; it is disposed at final().
+    this.#key = key;
     this.#stream = stream;
   }
 
@@ -90,7 +96,7 @@ export class Cipher {
     try {
       return this.#stream.final();
     } finally {
-      this.#stream.disposeKey();
+      this.#key.dispose();
     }
   }
 
@@ -111,7 +117,7 @@ export function createCipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array
 export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher;
 export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher {
   if (gcmKeyBits(name) !== undefined) return new GcmCipher(name, key, iv, options);
-  return new Cipher(streamFor(name, key, iv, true));
+  return cipherFor(name, key, iv, true);
 }
 
 /**
@@ -123,5 +129,5 @@ export function createDecipheriv(name: CipherName, key: Uint8Array, iv: Uint8Arr
 export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher;
 export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher {
   if (gcmKeyBits(name) !== undefined) return new GcmDecipher(name, key, iv, options);
-  return new Cipher(streamFor(name, key, iv, false));
+  return cipherFor(name, key, iv, false);
 }

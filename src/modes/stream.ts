@@ -111,13 +111,8 @@ export abstract class KernelStream implements CipherStream {
     }
     const { io, mem } = core;
     mem.set(src, io);
-    this.kernel(core.k, this.key.slot, this.state, io, src.length * unitsPerByte);
+    this.runKernel(src.length * unitsPerByte);
     return mem.slice(io, io + src.length);
-  }
-
-  /** @internal Disposes the stream's key: for owners that made the key for this stream alone (the facade). */
-  disposeKey(): void {
-    this.key.dispose();
   }
 
   /** Wipes and frees the state slot; the stream cannot be used afterwards. */
