@@ -1,46 +1,40 @@
 // CBC (SP 800-38A §6.2). The state register holds the IV, then the last ciphertext block.
 // `len` is a multiple of 16 (the host checks).
-import { KEY_ENC, KEY_DEC, KEY_ROUNDS, STATE_REG } from "./layout";
-import { enc1, dec1 } from "./rounds.generated";
+import { KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS, STATE_REG } from "./layout";
+import { vpEncrypt, vpDecrypt } from "./vperm";
 import { bsDecKeys, bsDecrypt8, bsWipeKeys } from "./bitsliced.generated";
 
-// Serial: each block's input depends on the previous output, so one block at a time.
+// Serial: each block's input depends on the previous output, so one block at a time through
+// the vector-permute kernel, the chaining value carried in a register.
 export function cbcEncrypt(key: usize, state: usize, io: usize, len: usize): void {
-  const k = key + KEY_ENC;
+  const vk = key + KEY_VP_ENC;
   const nr = load<u32>(key + KEY_ROUNDS);
   const reg = state + STATE_REG;
-  let c0 = load<u32>(reg), c1 = load<u32>(reg, 4), c2 = load<u32>(reg, 8), c3 = load<u32>(reg, 12);
+  let c = v128.load(reg);
   for (let p = io, end = io + len; p < end; p += 16) {
-    enc1(k, nr, 0, load<u32>(p) ^ c0, load<u32>(p, 4) ^ c1, load<u32>(p, 8) ^ c2,
-      load<u32>(p, 12) ^ c3, p, false, 0);
-    c0 = load<u32>(p);
-    c1 = load<u32>(p, 4);
-    c2 = load<u32>(p, 8);
-    c3 = load<u32>(p, 12);
+    c = vpEncrypt(vk, nr, v128.xor(v128.load(p), c));
+    v128.store(p, c);
   }
-  store<u32>(reg, c0);
-  store<u32>(reg, c1, 4);
-  store<u32>(reg, c2, 8);
-  store<u32>(reg, c3, 12);
+  v128.store(reg, c);
 }
 
 // Walking backwards: block i needs ciphertext i - 1, which is then still in memory (in place,
 // going forwards would have overwritten it). The blocks past the last whole group of 8 go one
-// at a time through the T-table rounds; then each group of 8, from the last, is decrypted
+// at a time through the vperm kernel; then each group of 8, from the last, is decrypted
 // bitsliced and XORed with the ciphertext blocks kept from before it was overwritten.
 export function cbcDecrypt(key: usize, state: usize, io: usize, len: usize): void {
   if (len == 0) return;
-  const k = key + KEY_DEC;
   const nr = load<u32>(key + KEY_ROUNDS);
   const reg = state + STATE_REG;
   // The last ciphertext block is the next chaining value; keep it before it is overwritten.
   const next = v128.load(io + len - 16);
   const groups = io + (len & ~<usize>127); // end of the whole groups of 8 blocks
+  const vk = key + KEY_VP_DEC;
   for (let p = io + len - 16; p >= groups; p -= 16) {
-    dec1(k, nr, load<u32>(p), load<u32>(p, 4), load<u32>(p, 8), load<u32>(p, 12), p, true, p == io ? reg : p - 16);
+    v128.store(p, v128.xor(vpDecrypt(vk, nr, v128.load(p)), v128.load(p == io ? reg : p - 16)));
   }
   if (groups != io) {
-    const keys = bsDecKeys(k, nr);
+    const keys = bsDecKeys(key + KEY_DEC, nr);
     for (let q = groups - 128; ; q -= 128) {
       const prev = v128.load(q == io ? reg : q - 16);
       const c0 = v128.load(q), c1 = v128.load(q, 16), c2 = v128.load(q, 32), c3 = v128.load(q, 48);

@@ -1,7 +1,9 @@
 // CFB with 128-, 8- and 1-bit segments (SP 800-38A §6.3).
+// Serial work (encryption, the tail of decryption, CFB8, CFB1) runs one block at a time on the
+// vector-permute kernel; whole groups of 8 decryption blocks run bitsliced. Constant-time.
 import { encryptBlock } from "./block";
-import { BS_INPUT, KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_POS } from "./layout";
-import { enc1 } from "./rounds.generated";
+import { BS_INPUT, KEY_ENC, KEY_VP_ENC, KEY_ROUNDS, STATE_REG, STATE_POS } from "./layout";
+import { vpEncrypt } from "./vperm";
 import { bsEncKeys, bsEncrypt8, bsWipeKeys } from "./bitsliced.generated";
 
 // CFB128, any byte length. While a block is in progress the register holds E(previous
@@ -19,22 +21,16 @@ export function cfbEncrypt(key: usize, state: usize, io: usize, len: usize): voi
     n = (n + 1) & 15;
   }
   if (len - i >= 16) {
-    // Serial: each ciphertext block is the next input, carried in locals (not in reg).
-    const k = key + KEY_ENC;
+    // Serial: each ciphertext block is the next input, carried in a register.
+    const vk = key + KEY_VP_ENC;
     const nr = load<u32>(key + KEY_ROUNDS);
-    let r0 = load<u32>(reg), r1 = load<u32>(reg, 4), r2 = load<u32>(reg, 8), r3 = load<u32>(reg, 12);
+    let r = v128.load(reg);
     for (; len - i >= 16; i += 16) {
       const p = io + i;
-      enc1(k, nr, 0, r0, r1, r2, r3, p, true, p);
-      r0 = load<u32>(p);
-      r1 = load<u32>(p, 4);
-      r2 = load<u32>(p, 8);
-      r3 = load<u32>(p, 12);
+      r = v128.xor(vpEncrypt(vk, nr, r), v128.load(p));
+      v128.store(p, r);
     }
-    store<u32>(reg, r0);
-    store<u32>(reg, r1, 4);
-    store<u32>(reg, r2, 8);
-    store<u32>(reg, r3, 12);
+    v128.store(reg, r);
   }
   if (i < len) {
     encryptBlock(key, reg, reg);
@@ -48,20 +44,19 @@ export function cfbEncrypt(key: usize, state: usize, io: usize, len: usize): voi
 }
 
 // Full blocks of CFB128 decryption (P_i = E(C_(i-1)) ^ C_i): the blocks past the last whole
-// group of 8 first, one at a time and walking backwards so that C_(i-1) is still in memory;
+// group of 8 first, one at a time (vperm) and walking backwards so that C_(i-1) is still in memory;
 // then each group of 8 bitsliced, its 8 feedback blocks gathered in BS_INPUT before the group
 // is overwritten (the last ciphertext block of a group is carried to the next).
 function cfbDecryptBlocks(key: usize, reg: usize, io: usize, len: usize): void {
-  const k = key + KEY_ENC;
   const nr = load<u32>(key + KEY_ROUNDS);
   const next = v128.load(io + len - 16); // the register after these blocks
   const groups = io + (len & ~<usize>127); // end of the whole groups of 8 blocks
+  const vk = key + KEY_VP_ENC;
   for (let p = io + len - 16; p >= groups; p -= 16) {
-    const a = p == io ? reg : p - 16;
-    enc1(k, nr, 0, load<u32>(a), load<u32>(a, 4), load<u32>(a, 8), load<u32>(a, 12), p, true, p);
+    v128.store(p, v128.xor(vpEncrypt(vk, nr, v128.load(p == io ? reg : p - 16)), v128.load(p)));
   }
   if (groups != io) {
-    const keys = bsEncKeys(k, nr);
+    const keys = bsEncKeys(key + KEY_ENC, nr);
     let prev = v128.load(reg);
     for (let q = io; q < groups; q += 128) {
       v128.store(BS_INPUT, prev);
@@ -104,26 +99,19 @@ export function cfbDecrypt(key: usize, state: usize, io: usize, len: usize): voi
 }
 
 // CFB8: one block encryption per byte; the register shifts left by one byte and takes the
-// ciphertext byte. The register is kept as two big-endian halves in locals.
+// ciphertext byte. The register stays in a v128 local, so no keystream block touches memory.
 @inline function cfb8(key: usize, state: usize, io: usize, len: usize, decrypt: bool): void {
   const reg = state + STATE_REG;
-  const ks = state + STATE_KS;
-  let hi = bswap<u64>(load<u64>(reg));
-  let lo = bswap<u64>(load<u64>(reg, 8));
+  const vk = key + KEY_VP_ENC;
+  const nr = load<u32>(key + KEY_ROUNDS);
+  let r = v128.load(reg);
   for (let p = io, end = io + len; p < end; p++) {
-    store<u64>(ks, bswap<u64>(hi));
-    store<u64>(ks, bswap<u64>(lo), 8);
-    encryptBlock(key, ks, ks);
-    const x = load<u8>(p);
-    const y = x ^ load<u8>(ks);
-    store<u8>(p, y);
-    const c = <u64>(decrypt ? x : y);
-    hi = (hi << 8) | (lo >> 56);
-    lo = (lo << 8) | c;
+    const x = <u32>load<u8>(p);
+    const y = x ^ i8x16.extract_lane_u(vpEncrypt(vk, nr, r), 0);
+    store<u8>(p, <u8>y);
+    r = i8x16.replace_lane(i8x16.shuffle(r, r, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0), 15, <i8>(decrypt ? x : y));
   }
-  store<u64>(reg, bswap<u64>(hi));
-  store<u64>(reg, bswap<u64>(lo), 8);
-  memory.fill(ks, 0, 16);
+  v128.store(reg, r);
 }
 
 export function cfb8Encrypt(key: usize, state: usize, io: usize, len: usize): void {
@@ -136,27 +124,26 @@ export function cfb8Decrypt(key: usize, state: usize, io: usize, len: usize): vo
 
 // CFB1: one block encryption per bit. Bits are taken most significant first, so `nbits`
 // bits occupy the first ceil(nbits / 8) bytes of io; bits past nbits are left as they were.
+// The register is kept as two big-endian halves in locals (a 128-bit shift by one bit).
 @inline function cfb1(key: usize, state: usize, io: usize, nbits: usize, decrypt: bool): void {
   const reg = state + STATE_REG;
-  const ks = state + STATE_KS;
+  const vk = key + KEY_VP_ENC;
+  const nr = load<u32>(key + KEY_ROUNDS);
   let hi = bswap<u64>(load<u64>(reg));
   let lo = bswap<u64>(load<u64>(reg, 8));
   for (let b: usize = 0; b < nbits; b++) {
-    store<u64>(ks, bswap<u64>(hi));
-    store<u64>(ks, bswap<u64>(lo), 8);
-    encryptBlock(key, ks, ks);
+    const block = i64x2.replace_lane(i64x2.splat(bswap<u64>(hi)), 1, bswap<u64>(lo));
     const p = io + (b >> 3);
     const shift = 7 - <u32>(b & 7);
     const byte = <u32>load<u8>(p);
     const x = (byte >> shift) & 1;
-    const y = x ^ (<u32>load<u8>(ks) >> 7);
+    const y = x ^ (i8x16.extract_lane_u(vpEncrypt(vk, nr, block), 0) >> 7);
     store<u8>(p, <u8>((byte & ~(1 << shift)) | (y << shift)));
     hi = (hi << 1) | (lo >> 63);
     lo = (lo << 1) | <u64>(decrypt ? x : y);
   }
   store<u64>(reg, bswap<u64>(hi));
   store<u64>(reg, bswap<u64>(lo), 8);
-  memory.fill(ks, 0, 16);
 }
 
 export function cfb1Encrypt(key: usize, state: usize, io: usize, nbits: usize): void {

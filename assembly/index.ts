@@ -1,15 +1,15 @@
 // The exported ABI: integers in, integers out; no GC objects cross the boundary.
 // Pointers are byte offsets into this module's memory (see layout.ts); `key` is a key slot,
 // `state` a state slot, `io` a region (normally the IO window) processed in place.
-import { buildTables } from "./tables";
+import { writeVpermTables } from "./vperm-tables.generated";
 import { encryptBlock, decryptBlock } from "./block";
 import { buildGhashTables } from "./ghash";
 import { GCM_SLOT_SIZE } from "./layout";
 
 export {
   IO, IO_SIZE, FIXED_END, KEY_SLOT_SIZE, STATE_SLOT_SIZE,
-  KEY_ENC, KEY_DEC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS,
-  BS_ENC_KEYS, BS_DEC_KEYS, BS_INPUT,
+  KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS,
+  BS_ENC_KEYS, BS_DEC_KEYS, BS_INPUT, CT_TABLES, CT_TABLES_END,
 } from "./layout";
 export { expandKey, expandEncryptionKey, expandDecryptionKey } from "./key";
 export { ecbEncrypt, ecbDecrypt } from "./ecb";
@@ -20,7 +20,7 @@ export { ctr } from "./ctr";
 export { ghashSetup, ghash } from "./ghash";
 export { GCM_SLOT_SIZE, GCM_ACC, GCM_BLOCK, GCM_TABLE } from "./layout";
 
-buildTables();
+writeVpermTables();
 buildGhashTables();
 
 /** Bytes of a GCM slot (the host allocates them like state slots). */

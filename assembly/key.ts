@@ -1,21 +1,12 @@
-// Key expansion (FIPS 197 §5.2) into a key slot: encryption round keys, and decryption round
-// keys for the equivalent inverse cipher (§5.3.5: reversed order, InvMixColumns applied to
-// rounds 1..Nr-1) so that decryption runs the same T-table round shape as encryption.
-import { SBOX, TD0, TD1, TD2, TD3, KEY_ENC, KEY_DEC, KEY_ROUNDS } from "./layout";
+// Key expansion (FIPS 197 §5.2) into a key slot, without a table: SubWord is the vector-permute
+// S-box (vperm.ts) on a splatted word, and the decryption keys' InvMixColumns is arithmetic.
+// The slot gets every form its kernels use (layout.ts): standard round keys for the bitsliced
+// kernel, and the vperm kernel's forms, so that no kernel call converts keys for one block.
+import { KEY_ENC, KEY_ROUNDS } from "./layout";
+import { subBytes, vpEncKeys, vpDecKeys } from "./vperm";
 
 @inline function subWord(w: u32): u32 {
-  return <u32>load<u8>(SBOX + (w & 0xff)) |
-    (<u32>load<u8>(SBOX + ((w >> 8) & 0xff)) << 8) |
-    (<u32>load<u8>(SBOX + ((w >> 16) & 0xff)) << 16) |
-    (<u32>load<u8>(SBOX + (w >> 24)) << 24);
-}
-
-// InvMixColumns of one column: TD tables are InvMixColumns∘InvSubBytes, so feed them S(x).
-@inline function invMixColumn(w: u32): u32 {
-  return load<u32>(<usize>load<u8>(SBOX + (w & 0xff)) << 2, TD0) ^
-    load<u32>(<usize>load<u8>(SBOX + ((w >> 8) & 0xff)) << 2, TD1) ^
-    load<u32>(<usize>load<u8>(SBOX + ((w >> 16) & 0xff)) << 2, TD2) ^
-    load<u32>(<usize>load<u8>(SBOX + (w >> 24)) << 2, TD3);
+  return i32x4.extract_lane(subBytes(i32x4.splat(w)), 0);
 }
 
 /**
@@ -39,7 +30,8 @@ export function expandEncryptionKey(slot: usize, keyPtr: usize, keyLen: u32): u3
   let p = ek;
   // Each step stores the current Nk words (clipped at the end of the schedule), then derives
   // the next Nk (FIPS 197 §5.2: RotWord moves byte 1 to byte 0, a right rotation with row 0 in
-  // the low bits; AES-256 applies SubWord alone to the word after the middle).
+  // the low bits; AES-256 applies SubWord alone to the word after the middle). Every branch
+  // and bound here depends only on the key length.
   if (keyLen == 16) {
     while (true) {
       store<u32>(p, w0); store<u32>(p, w1, 4); store<u32>(p, w2, 8); store<u32>(p, w3, 12);
@@ -69,27 +61,18 @@ export function expandEncryptionKey(slot: usize, keyPtr: usize, keyLen: u32): u3
     }
   }
   store<u32>(slot + KEY_ROUNDS, nr);
+  vpEncKeys(slot);
   return nr;
 }
 
-// x·rcon in GF(2^8).
+// x·rcon in GF(2^8) (rcon is public: it depends only on the round).
 @inline function nextRcon(rcon: u32): u32 {
   return ((rcon << 1) ^ (0x1b & (0 - (rcon >> 7)))) & 0xff;
 }
 
-/** Derives the decryption round keys of `slot` from its encryption round keys. */
+/** Derives the decryption round keys of `slot` (both forms) from its encryption round keys. */
 export function expandDecryptionKey(slot: usize): void {
-  const nr = load<u32>(slot + KEY_ROUNDS);
-  const ek = slot + KEY_ENC;
-  const dk = slot + KEY_DEC;
-  for (let r: u32 = 0; r <= nr; r++) {
-    const from = ek + ((nr - r) << 4);
-    const to = dk + (r << 4);
-    for (let j: u32 = 0; j < 16; j += 4) {
-      const w = load<u32>(from + j);
-      store<u32>(to + j, r == 0 || r == nr ? w : invMixColumn(w));
-    }
-  }
+  vpDecKeys(slot);
 }
 
 /** Both schedules at once. Returns Nr, or 0 for a bad length. */

@@ -3,36 +3,27 @@
 // builds its views once.
 //
 //   0x00000  reserved (unused: keeps pointer 0 meaningless)
-//   0x01000  TE0..TE3   encryption T-tables, 4 x 256 u32 (little-endian columns)
-//   0x02000  TD0..TD3   decryption T-tables, 4 x 256 u32
-//   0x03000  SBOX       256 bytes
-//   0x03100  INV_SBOX   256 bytes
-//   0x03200  reserved   (mode-specific tables, e.g. GHASH)
+//   0x01000  VP_TABLES  the vector-permute kernel's nibble tables (vperm-tables.generated.ts),
+//                       public constants written at start-up; read only from fixed addresses
 //   0x03200  REM8       GHASH reduction table, 256 x u16, built at start (ghash.ts)
 //   0x04000  BS_ENC_KEYS bitsliced encryption round keys, (Nr + 1) x 128 bytes (bitsliced.generated.ts),
 //                       made from the key slot by each kernel call that uses them, wiped before it returns
 //   0x04800  BS_DEC_KEYS the same for decryption
-//   0x05000  BS_INPUT   8 blocks to encrypt bitsliced: CTR counter blocks, CFB feedback (128 bytes)
+//   0x05000  BS_INPUT   8 blocks to encrypt bitsliced: CTR counter blocks, CFB feedback, tails (128 bytes)
 //   0x10000  IO         the window every kernel reads and writes in place (64 KiB)
 //   0x20000  end of fixed regions = asconfig "memoryBase"; compiler data starts here
 //   heapBase()          key slots and state slots, allocated by the host, 64-byte aligned;
 //                       also GCM slots (GCM_SLOT_SIZE, below), one per GCM stream;
 //                       memory grows by whole pages when the host needs more slots.
 //
-// All tables are built by buildTables() when the module starts (FIPS 197 §5.1.1 and §5.2).
-// Words are little-endian: byte i of a column (row i) sits in bits 8i..8i+7, so a block is
-// loaded with plain load<u32> and no byte swaps are needed in the rounds.
+// No region is a table indexed by secret data: the kernels are bitsliced (8 blocks) or
+// vector-permute (one block), and GHASH multiplies carry-lessly. What is secret and what is
+// public is listed for the checker in test/ct/public-fields.mjs.
 
-export const TE0: usize = 0x1000;
-export const TE1: usize = 0x1400;
-export const TE2: usize = 0x1800;
-export const TE3: usize = 0x1c00;
-export const TD0: usize = 0x2000;
-export const TD1: usize = 0x2400;
-export const TD2: usize = 0x2800;
-export const TD3: usize = 0x2c00;
-export const SBOX: usize = 0x3000;
-export const INV_SBOX: usize = 0x3100;
+export const VP_TABLES: usize = 0x1000;
+/** The public constant-table region, for the constant-time checker (CT_TABLES..CT_TABLES_END). */
+export const CT_TABLES: usize = VP_TABLES;
+export const CT_TABLES_END: usize = VP_TABLES + 0x200;
 
 export const BS_ENC_KEYS: usize = 0x4000;
 export const BS_DEC_KEYS: usize = 0x4800;
@@ -42,11 +33,13 @@ export const IO: usize = 0x10000;
 export const IO_SIZE: usize = 0x10000;
 export const FIXED_END: usize = 0x20000;
 
-// Key slot: one expanded key, 512 bytes.
-export const KEY_SLOT_SIZE: usize = 512;
-export const KEY_ENC: usize = 0; // encryption round keys, 4 * (Nr + 1) words (max 60)
-export const KEY_DEC: usize = 256; // decryption round keys (equivalent inverse cipher), same size
-export const KEY_ROUNDS: usize = 496; // u32: Nr = 10, 12 or 14
+// Key slot: one expanded key in the forms its kernels use, 1024 bytes (each form (Nr + 1) x 16).
+export const KEY_SLOT_SIZE: usize = 1024;
+export const KEY_ENC: usize = 0; // encryption round keys as FIPS 197 bytes (bitsliced kernel)
+export const KEY_DEC: usize = 256; // decryption round keys (equivalent inverse cipher, FIPS 197 §5.3.5)
+export const KEY_VP_ENC: usize = 512; // encryption keys in the vperm kernel's form (vperm.ts)
+export const KEY_VP_DEC: usize = 768; // decryption keys in the vperm kernel's form
+export const KEY_ROUNDS: usize = 1008; // u32: Nr = 10, 12 or 14 (public)
 
 // State slot: the chaining state of one mode object, 64 bytes.
 export const STATE_SLOT_SIZE: usize = 64;
