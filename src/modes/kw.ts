@@ -171,13 +171,23 @@ export class KwpMode {
       p = unwrapCore(this.key, c, a);
     }
     // RFC 5649 §3: A = A65959A6 | MLI with 8(n-1) < MLI <= 8n, and the padding bytes zero.
-    const mli = new DataView(a.buffer).getUint32(4);
-    let bad = diffBytes(a, KWP_ICV, 4);
-    const lengthOk = mli > p.length - 8 && mli <= p.length;
-    let pad = 0;
-    for (let i = 0; i < p.length; i++) pad |= i >= mli ? p[i]! : 0;
-    bad |= pad;
-    if (bad !== 0 || !lengthOk) {
+    // Constant-time in A and P (docs/constant-time.md): the MLI, its range and the padding are
+    // checked with int32 masks (x - y < 0 iff x < y, for 0 <= x, y < 2^31; `>> 31` makes the
+    // mask), one pass over every byte of P, no branch or ternary on a secret value. All checks
+    // land in one flag, tested once: that one bit is what the DecryptionError reveals anyway;
+    // the MLI is revealed only on success, as the output length.
+    const top = a[4]! >> 7; // MLI bit 31: no valid MLI has it (P is far shorter than 2^31)
+    const mli = ((a[4]! & 0x7f) << 24) | (a[5]! << 16) | (a[6]! << 8) | a[7]!; // 0..2^31-1
+    const n8 = p.length; // 8n, public
+    // bad (mask): MLI <= 8(n-1), i.e. mli - (n8 - 7) < 0; or MLI > 8n, i.e. n8 - mli < 0.
+    let bad = (0 - top) | ((mli - (n8 - 7)) >> 31) | ((n8 - mli) >> 31);
+    let diff = diffBytes(a, KWP_ICV, 4);
+    for (let i = 0; i < n8; i++) {
+      const inPad = ~((i - mli) >> 31); // -1 for i >= MLI
+      diff |= inPad & p[i]!;
+    }
+    bad |= (0 - diff) >> 31; // diff is 0..255
+    if (bad !== 0) {
       p.fill(0);
       throw new DecryptionError();
     }
