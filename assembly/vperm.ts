@@ -15,7 +15,7 @@
 //
 // Measured against the T-table rounds it replaced: see docs/speed.md.
 import {
-  MASK_0F, INV, CINV, L_LO, L_HI, ENC_S_U, ENC_S_V, ENC_2S_U, ENC_2S_V, SBOX_U, SBOX_V,
+  MASK_0F, INV, CINV, L_LO, L_HI, ENC_S_U, ENC_S_V, ENC_2S_U, ENC_2S_V, ENC_3S_U, ENC_3S_V, SBOX_U, SBOX_V,
   M_LO, M_HI, DEC_14_U, DEC_14_V, DEC_11_U, DEC_11_V, DEC_13_U, DEC_13_V, DEC_9_U, DEC_9_V,
   INV_U, INV_V,
 } from "./vperm-tables.generated";
@@ -25,22 +25,44 @@ import { KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS } from "./layout";
   return i8x16.swizzle(v128.load(table), idx);
 }
 
-// Byte shuffles of the state (byte 4c + r is row r of column c).
-@inline function shiftRows(v: v128): v128 {
-  return i8x16.shuffle(v, v, 0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11);
+// The state is kept ROW-major between rounds (byte 4r + c is row r of column c), the transpose
+// of a block on the wire: MixColumns' "row r takes row r + k" is then a rotation of whole
+// 32-bit lanes (one pshufd), where column-major order needs a byte shuffle per rotation (which
+// V8 builds from a 4-instruction mask each time). ShiftRows rotates row r by r bytes: one
+// swizzle by a mask held in a local.
+@inline function toRowMajor(v: v128): v128 {
+  return i8x16.shuffle(v, v, 0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
 }
-@inline function invShiftRows(v: v128): v128 {
-  return i8x16.shuffle(v, v, 0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9, 6, 3);
+/** ShiftRows of the transpose: the entry of encryption, and the form of its round keys. */
+@inline function toShiftedRowMajor(v: v128): v128 {
+  return i8x16.shuffle(v, v, 0, 4, 8, 12, 5, 9, 13, 1, 10, 14, 2, 6, 15, 3, 7, 11);
 }
-// Row r of each column takes row r + k.
 @inline function rot1(v: v128): v128 {
-  return i8x16.shuffle(v, v, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12);
+  return i8x16.shuffle(v, v, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3);
 }
 @inline function rot2(v: v128): v128 {
-  return i8x16.shuffle(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+  return i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
 }
 @inline function rot3(v: v128): v128 {
+  return i8x16.shuffle(v, v, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+}
+// Column-major twins, for round keys as FIPS 197 stores them (invMixColumns).
+@inline function colRot1(v: v128): v128 {
+  return i8x16.shuffle(v, v, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12);
+}
+@inline function colRot2(v: v128): v128 {
+  return i8x16.shuffle(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+}
+@inline function colRot3(v: v128): v128 {
   return i8x16.shuffle(v, v, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14);
+}
+// Swizzle mask: InvShiftRows on a row-major state.
+@inline function invShiftRowsMask(): v128 {
+  return i8x16(0, 1, 2, 3, 7, 4, 5, 6, 10, 11, 8, 9, 13, 14, 15, 12);
+}
+// The last decryption round: InvShiftRows and the transpose back to wire order in one shuffle.
+@inline function lastInvShiftRows(v: v128): v128 {
+  return i8x16.shuffle(v, v, 0, 7, 10, 13, 1, 4, 11, 14, 2, 5, 8, 15, 3, 6, 9, 12);
 }
 
 /** A standard byte vector into the nibble representation, by a linear map given per nibble. */
@@ -49,74 +71,104 @@ import { KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS } from "./layout";
   return v128.xor(swz(lo, v128.and(v, m)), swz(hi, v128.and(i16x8.shr_u(v, 4), m)));
 }
 
-// The shared middle of every S-box evaluation: from (i, j) = (low, high nibble of v) to io
-// and jo (see scripts/gen-vperm.mjs); then out(u, v) = U[io] ^ V[jo] for a pair of output tables.
-// Written out in each caller because AssemblyScript functions return one value.
-
-/** Encrypts one block (standard bytes) with the vperm encryption keys at `rk`. */
-export function vpEncrypt(rk: usize, nr: u32, block: v128): v128 {
-  const m = v128.load(MASK_0F);
-  let v = toRep(v128.xor(block, v128.load(rk)), L_LO, L_HI);
-  const last = rk + (<usize>nr << 4);
-  for (let k = rk + 16; k < last; k += 16) {
-    v = shiftRows(v);
-    const i = v128.and(v, m);
-    const j = v128.and(i16x8.shr_u(v, 4), m);
-    const ak = swz(CINV, v128.xor(i, j));
-    const io = v128.xor(swz(INV, v128.xor(swz(INV, i), ak)), j);
-    const jo = v128.xor(swz(INV, v128.xor(swz(INV, j), ak)), i);
-    const a = v128.xor(swz(ENC_S_U, io), swz(ENC_S_V, jo)); // S(x) per byte
-    const b = v128.xor(swz(ENC_2S_U, io), swz(ENC_2S_V, jo)); // 2·S(x)
-    const e = v128.xor(b, rot1(a)); // 2a_r + a_(r+1)
-    v = v128.xor(v128.xor(e, rot1(e)), v128.xor(rot3(a), v128.load(k))); // MixColumns + AddRoundKey
-  }
-  v = shiftRows(v);
+// One middle encryption round, with every table in a local (V8 keeps them in registers or
+// reloads them from the stack; both cost less than an address and a load per use). The input
+// is already ShiftRows'ed: each round's output shuffles fold ShiftRows of the next round into
+// MixColumns (and the round keys are stored shifted), which takes one shuffle off the serial
+// chain per round. From (i, j) = (low, high nibble) to io and jo, then S(x) = U[io] ^ V[jo]
+// (see scripts/gen-vperm.mjs); 2·S(x) and 3·S(x) come from their own tables, so MixColumns
+// is one level of shuffles and an XOR tree.
+@inline function encRound(v: v128, key: v128, m: v128, inv: v128, cinv: v128,
+  su: v128, sv: v128, s2u: v128, s2v: v128, s3u: v128, s3v: v128,
+  q0: v128, q1: v128, q2: v128, q3: v128): v128 {
   const i = v128.and(v, m);
   const j = v128.and(i16x8.shr_u(v, 4), m);
-  const ak = swz(CINV, v128.xor(i, j));
-  const io = v128.xor(swz(INV, v128.xor(swz(INV, i), ak)), j);
-  const jo = v128.xor(swz(INV, v128.xor(swz(INV, j), ak)), i);
-  return v128.xor(v128.xor(swz(SBOX_U, io), swz(SBOX_V, jo)), v128.load(last));
+  const ak = i8x16.swizzle(cinv, v128.xor(i, j));
+  const io = v128.xor(i8x16.swizzle(inv, v128.xor(i8x16.swizzle(inv, i), ak)), j);
+  const jo = v128.xor(i8x16.swizzle(inv, v128.xor(i8x16.swizzle(inv, j), ak)), i);
+  const a = v128.xor(i8x16.swizzle(su, io), i8x16.swizzle(sv, jo)); // S(x) per byte
+  const b = v128.xor(i8x16.swizzle(s2u, io), i8x16.swizzle(s2v, jo)); // 2·S(x)
+  const c = v128.xor(i8x16.swizzle(s3u, io), i8x16.swizzle(s3v, jo)); // 3·S(x)
+  // ShiftRows(MixColumns): 2a_r + 3a_(r+1) + a_(r+2) + a_(r+3), each term moved by ShiftRows; then AddRoundKey
+  return v128.xor(v128.xor(i8x16.swizzle(b, q0), i8x16.swizzle(c, q1)),
+    v128.xor(v128.xor(i8x16.swizzle(a, q2), i8x16.swizzle(a, q3)), key));
 }
 
-/** Decrypts one block (standard bytes) with the vperm decryption keys at `rk`. */
-export function vpDecrypt(rk: usize, nr: u32, block: v128): v128 {
-  const m = v128.load(MASK_0F);
-  let v = toRep(v128.xor(block, v128.load(rk)), M_LO, M_HI);
-  const last = rk + (<usize>nr << 4);
-  for (let k = rk + 16; k < last; k += 16) {
-    v = invShiftRows(v);
-    const i = v128.and(v, m);
-    const j = v128.and(i16x8.shr_u(v, 4), m);
-    const ak = swz(CINV, v128.xor(i, j));
-    const io = v128.xor(swz(INV, v128.xor(swz(INV, i), ak)), j);
-    const jo = v128.xor(swz(INV, v128.xor(swz(INV, j), ak)), i);
-    const t14 = v128.xor(swz(DEC_14_U, io), swz(DEC_14_V, jo));
-    const t11 = v128.xor(swz(DEC_11_U, io), swz(DEC_11_V, jo));
-    const t13 = v128.xor(swz(DEC_13_U, io), swz(DEC_13_V, jo));
-    const t9 = v128.xor(swz(DEC_9_U, io), swz(DEC_9_V, jo));
-    // InvMixColumns: 14a_r + 11a_(r+1) + 13a_(r+2) + 9a_(r+3), then AddRoundKey
-    v = v128.xor(v128.xor(t14, rot1(t11)), v128.xor(v128.xor(rot2(t13), rot3(t9)), v128.load(k)));
-  }
-  v = invShiftRows(v);
+@inline function decRound(v: v128, key: v128, m: v128, isr: v128, inv: v128, cinv: v128,
+  d14u: v128, d14v: v128, d11u: v128, d11v: v128, d13u: v128, d13v: v128, d9u: v128, d9v: v128): v128 {
+  v = i8x16.swizzle(v, isr);
   const i = v128.and(v, m);
   const j = v128.and(i16x8.shr_u(v, 4), m);
-  const ak = swz(CINV, v128.xor(i, j));
-  const io = v128.xor(swz(INV, v128.xor(swz(INV, i), ak)), j);
-  const jo = v128.xor(swz(INV, v128.xor(swz(INV, j), ak)), i);
-  return v128.xor(v128.xor(swz(INV_U, io), swz(INV_V, jo)), v128.load(last));
+  const ak = i8x16.swizzle(cinv, v128.xor(i, j));
+  const io = v128.xor(i8x16.swizzle(inv, v128.xor(i8x16.swizzle(inv, i), ak)), j);
+  const jo = v128.xor(i8x16.swizzle(inv, v128.xor(i8x16.swizzle(inv, j), ak)), i);
+  const t14 = v128.xor(i8x16.swizzle(d14u, io), i8x16.swizzle(d14v, jo));
+  const t11 = v128.xor(i8x16.swizzle(d11u, io), i8x16.swizzle(d11v, jo));
+  const t13 = v128.xor(i8x16.swizzle(d13u, io), i8x16.swizzle(d13v, jo));
+  const t9 = v128.xor(i8x16.swizzle(d9u, io), i8x16.swizzle(d9v, jo));
+  // InvMixColumns: 14a_r + 11a_(r+1) + 13a_(r+2) + 9a_(r+3), then AddRoundKey
+  return v128.xor(v128.xor(t14, rot1(t11)), v128.xor(v128.xor(rot2(t13), rot3(t9)), key));
+}
+
+// The last round's S-box evaluation (output tables u, v) after the shuffle `v` already had.
+@inline function lastSub(v: v128, m: v128, inv: v128, cinv: v128, u: usize, w: usize): v128 {
+  const i = v128.and(v, m);
+  const j = v128.and(i16x8.shr_u(v, 4), m);
+  const ak = i8x16.swizzle(cinv, v128.xor(i, j));
+  const io = v128.xor(i8x16.swizzle(inv, v128.xor(i8x16.swizzle(inv, i), ak)), j);
+  const jo = v128.xor(i8x16.swizzle(inv, v128.xor(i8x16.swizzle(inv, j), ak)), i);
+  return v128.xor(swz(u, io), swz(w, jo));
+}
+
+/** Encrypts one block (wire order) with the vperm encryption keys at `rk` (Nr = 10, 12, 14). */
+export function vpEncrypt(rk: usize, nr: u32, block: v128): v128 {
+  const m = v128.load(MASK_0F), inv = v128.load(INV), cinv = v128.load(CINV);
+  const su = v128.load(ENC_S_U), sv = v128.load(ENC_S_V), s2u = v128.load(ENC_2S_U), s2v = v128.load(ENC_2S_V);
+  const s3u = v128.load(ENC_3S_U), s3v = v128.load(ENC_3S_V);
+  // ShiftRows after row r + k of each column (k = 0..3), on a row-major state: constant masks.
+  const q0 = i8x16(0, 1, 2, 3, 5, 6, 7, 4, 10, 11, 8, 9, 15, 12, 13, 14);
+  const q1 = i8x16(4, 5, 6, 7, 9, 10, 11, 8, 14, 15, 12, 13, 3, 0, 1, 2);
+  const q2 = i8x16(8, 9, 10, 11, 13, 14, 15, 12, 2, 3, 0, 1, 7, 4, 5, 6);
+  const q3 = i8x16(12, 13, 14, 15, 1, 2, 3, 0, 6, 7, 4, 5, 11, 8, 9, 10);
+  let v = toRep(toShiftedRowMajor(v128.xor(block, v128.load(rk))), L_LO, L_HI);
+  // Unrolled (no loop counter or stack check per round); the branches depend on Nr only.
+  v = encRound(v, v128.load(rk, 16), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+  v = encRound(v, v128.load(rk, 32), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+  v = encRound(v, v128.load(rk, 48), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+  v = encRound(v, v128.load(rk, 64), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+  v = encRound(v, v128.load(rk, 80), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+  v = encRound(v, v128.load(rk, 96), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+  v = encRound(v, v128.load(rk, 112), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+  v = encRound(v, v128.load(rk, 128), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+  v = encRound(v, v128.load(rk, 144), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+  if (nr > 10) {
+    v = encRound(v, v128.load(rk, 160), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+    v = encRound(v, v128.load(rk, 176), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+    if (nr > 12) {
+      v = encRound(v, v128.load(rk, 192), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+      v = encRound(v, v128.load(rk, 208), m, inv, cinv, su, sv, s2u, s2v, s3u, s3v, q0, q1, q2, q3);
+    }
+  }
+  // Last round: the state is already shifted; back to wire order, S-box, last key (wire order).
+  return v128.xor(lastSub(toRowMajor(v), m, inv, cinv, SBOX_U, SBOX_V), v128.load(rk + (<usize>nr << 4)));
+}
+
+/** Decrypts one block (wire order) with the vperm decryption keys at `rk`. */
+export function vpDecrypt(rk: usize, nr: u32, block: v128): v128 {
+  const m = v128.load(MASK_0F), isr = invShiftRowsMask(), inv = v128.load(INV), cinv = v128.load(CINV);
+  const d14u = v128.load(DEC_14_U), d14v = v128.load(DEC_14_V), d11u = v128.load(DEC_11_U), d11v = v128.load(DEC_11_V);
+  const d13u = v128.load(DEC_13_U), d13v = v128.load(DEC_13_V), d9u = v128.load(DEC_9_U), d9v = v128.load(DEC_9_V);
+  let v = toRep(toRowMajor(v128.xor(block, v128.load(rk))), M_LO, M_HI);
+  for (let k = rk + 16, last = rk + (<usize>nr << 4); k < last; k += 16) {
+    v = decRound(v, v128.load(k), m, isr, inv, cinv, d14u, d14v, d11u, d11v, d13u, d13v, d9u, d9v);
+  }
+  return v128.xor(lastSub(lastInvShiftRows(v), m, inv, cinv, INV_U, INV_V), v128.load(rk + (<usize>nr << 4)));
 }
 
 /** The AES S-box on all 16 bytes of v (FIPS 197 §5.1.1), for the key schedule. */
 export function subBytes(v: v128): v128 {
   const m = v128.load(MASK_0F);
-  v = toRep(v, L_LO, L_HI);
-  const i = v128.and(v, m);
-  const j = v128.and(i16x8.shr_u(v, 4), m);
-  const ak = swz(CINV, v128.xor(i, j));
-  const io = v128.xor(swz(INV, v128.xor(swz(INV, i), ak)), j);
-  const jo = v128.xor(swz(INV, v128.xor(swz(INV, j), ak)), i);
-  return v128.xor(v128.xor(swz(SBOX_U, io), swz(SBOX_V, jo)), i8x16.splat(0x63));
+  return v128.xor(lastSub(toRep(v, L_LO, L_HI), m, v128.load(INV), v128.load(CINV), SBOX_U, SBOX_V), i8x16.splat(0x63));
 }
 
 // Multiplication by x in GF(2^8) of every byte, by shifts and masks (FIPS 197 §4.2.1).
@@ -128,7 +180,7 @@ export function subBytes(v: v128): v128 {
 export function invMixColumns(k: v128): v128 {
   const k2 = xtime16(k), k4 = xtime16(k2), k8 = xtime16(k4);
   const k9 = v128.xor(k8, k), k11 = v128.xor(k9, k2), k13 = v128.xor(k9, k4), k14 = v128.xor(v128.xor(k8, k4), k2);
-  return v128.xor(v128.xor(k14, rot1(k11)), v128.xor(rot2(k13), rot3(k9)));
+  return v128.xor(v128.xor(k14, colRot1(k11)), v128.xor(colRot2(k13), colRot3(k9)));
 }
 
 /** Writes the vperm encryption keys of `slot` from its standard ones (KEY_ENC). */
@@ -139,7 +191,7 @@ export function vpEncKeys(slot: usize): void {
   v128.store(dst, v128.load(src));
   for (let r: u32 = 1; r < nr; r++) {
     const o = <usize>r << 4;
-    v128.store(dst + o, toRep(v128.xor(v128.load(src + o), c), L_LO, L_HI));
+    v128.store(dst + o, toRep(toShiftedRowMajor(v128.xor(v128.load(src + o), c)), L_LO, L_HI));
   }
   const o = <usize>nr << 4;
   v128.store(dst + o, v128.xor(v128.load(src + o), c));
@@ -166,7 +218,7 @@ export function vpDecKeys(slot: usize): void {
     } else {
       const d = invMixColumns(k);
       v128.store(dk + o, d);
-      v128.store(vk + o, toRep(v128.xor(d, c), M_LO, M_HI));
+      v128.store(vk + o, toRep(toRowMajor(v128.xor(d, c)), M_LO, M_HI));
     }
   }
 }
