@@ -1,5 +1,5 @@
 // Builds the timed tasks of one benchmark case from the peer list.
-import { LIBS, MESSAGE_LIBS, KEYSETUP_LIBS, expectedOutput } from "./peers.mjs";
+import { LIBS, MESSAGE_LIBS, KEYSETUP_LIBS, ECB16_LIBS, expectedOutput } from "./peers.mjs";
 import { measure, mbps, randomBytes } from "./harness.mjs";
 
 /** Throughput of every library that has `mode`, for one key size and input size. */
@@ -36,4 +36,14 @@ export async function keySetupCase({ libs = KEYSETUP_LIBS, rounds, time } = {}) 
   const tasks = libs.map((lib) => ({ name: lib.name, fn: lib.make(key, block), expected }));
   const results = await measure(tasks, { rounds, time });
   return [...results].map(([lib, r]) => ({ kind: "keysetup", bits: 128, size: 16, lib, ms: r.ms, opsPerSec: 1000 / r.ms, roundsMs: r.rounds }));
+}
+
+/** A 16-byte AES-128-ECB message through createCipheriv, key setup included. */
+export async function ecb16Case({ libs = ECB16_LIBS, rounds, time } = {}) {
+  const key = randomBytes(16);
+  const input = randomBytes(16);
+  const expected = expectedOutput("ecb-enc", 128, key, null, input);
+  const tasks = libs.map((lib) => ({ name: lib.name, fn: lib.make(key, input), expected }));
+  const results = await measure(tasks, { rounds, time });
+  return [...results].map(([lib, r]) => ({ kind: "ecb16", mode: "ecb", bits: 128, size: 16, lib, ms: r.ms, nsPerOp: r.ms * 1e6, roundsMs: r.rounds }));
 }

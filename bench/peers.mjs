@@ -21,6 +21,10 @@ const split = (mode) => {
 
 function nodeRun(mode, bits, key, iv, input) {
   const { m, enc } = split(mode);
+  if (m === "gcm") { // ciphertext || 16-byte tag, 12-byte IV (the first 12 bytes of iv), no AAD
+    const c = nodeCrypto.createCipheriv(`aes-${bits}-gcm`, key, iv.subarray(0, 12));
+    return Buffer.concat([c.update(input), c.final(), c.getAuthTag()]);
+  }
   const name = `aes-${bits}-${m === "cfb" ? "cfb" : m}`;
   const c = enc ? nodeCrypto.createCipheriv(name, key, m === "ecb" ? null : iv) : nodeCrypto.createDecipheriv(name, key, m === "ecb" ? null : iv);
   c.setAutoPadding(false);
@@ -42,6 +46,10 @@ function wasmLib(backendKind) {
       this.setup();
       const { m, enc } = split(mode);
       const k = aes.aesKey(key);
+      if (m === "gcm") {
+        const out = new Uint8Array(input.length + 16);
+        return () => k.gcm(iv.subarray(0, 12)).encrypt(input, out);
+      }
       const out = new Uint8Array(input.length);
       const make = {
         ctr: () => k.ctr(iv), ofb: () => k.ofb(iv), cfb: () => k.cfb(iv),
@@ -85,6 +93,7 @@ export const LIBS = [
     name: "@noble/ciphers",
     make(mode, bits, key, iv, input) {
       const { m, enc } = split(mode);
+      if (m === "gcm") return () => noble.gcm(key, iv.subarray(0, 12)).encrypt(input);
       const c = { ctr: () => noble.ctr(key, iv), cfb: () => noble.cfb(key, iv),
         cbc: () => noble.cbc(key, iv, { disablePadding: true }), ecb: () => noble.ecb(key, { disablePadding: true }) }[m];
       if (!c) return null;
@@ -129,6 +138,12 @@ export const LIBS = [
       return enc ? () => A.encrypt(input, key, false) : () => A.decrypt(input, key, false);
     },
   },
+];
+
+/** A 16-byte AES-128-ECB one-shot (key setup included), against node:crypto. */
+export const ECB16_LIBS = [
+  { name: "aes-wasm", make: (key, input) => { aes.useBackend("wasm"); return () => { const c = aes.createCipheriv("aes-128-ecb", key, null); c.setAutoPadding(false); const a = c.update(input); c.final(); return a; }; } },
+  { name: "node:crypto", make: (key, input) => () => { const c = nodeCrypto.createCipheriv("aes-128-ecb", key, null); c.setAutoPadding(false); const a = c.update(input); c.final(); return a; } },
 ];
 
 /** Per-message cost, key setup included: createCipheriv(...).update(64 B).final() and peers. */

@@ -151,7 +151,9 @@ class GcmEngine {
     const core = this.key.core;
     const { io, k } = core;
     const key = this.key.slot;
-    const room = core.ioSize - 16;
+    // A whole number of 8-block groups per chunk (65,408 bytes), so the CTR kernel runs every
+    // chunk but the last bitsliced, and the pending GHASH bytes (< 16) still fit in front.
+    const room = core.ioSize - 128;
     const acc = this.gcm + GCM_ACC;
     const blk = this.gcm + GCM_BLOCK;
     for (let off = 0; off < src.length; off += room) {
