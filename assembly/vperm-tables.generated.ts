@@ -15,24 +15,22 @@ export const ENC_S_U: usize = VP_TABLES + 80;
 export const ENC_S_V: usize = VP_TABLES + 96;
 export const ENC_2S_U: usize = VP_TABLES + 112;
 export const ENC_2S_V: usize = VP_TABLES + 128;
-export const ENC_3S_U: usize = VP_TABLES + 144;
-export const ENC_3S_V: usize = VP_TABLES + 160;
-export const SBOX_U: usize = VP_TABLES + 176;
-export const SBOX_V: usize = VP_TABLES + 192;
-export const M_LO: usize = VP_TABLES + 208;
-export const M_HI: usize = VP_TABLES + 224;
-export const DEC_14_U: usize = VP_TABLES + 240;
-export const DEC_14_V: usize = VP_TABLES + 256;
-export const DEC_11_U: usize = VP_TABLES + 272;
-export const DEC_11_V: usize = VP_TABLES + 288;
-export const DEC_13_U: usize = VP_TABLES + 304;
-export const DEC_13_V: usize = VP_TABLES + 320;
-export const DEC_9_U: usize = VP_TABLES + 336;
-export const DEC_9_V: usize = VP_TABLES + 352;
-export const INV_U: usize = VP_TABLES + 368;
-export const INV_V: usize = VP_TABLES + 384;
+export const SBOX_U: usize = VP_TABLES + 144;
+export const SBOX_V: usize = VP_TABLES + 160;
+export const M_LO: usize = VP_TABLES + 176;
+export const M_HI: usize = VP_TABLES + 192;
+export const DEC_14_U: usize = VP_TABLES + 208;
+export const DEC_14_V: usize = VP_TABLES + 224;
+export const DEC_11_U: usize = VP_TABLES + 240;
+export const DEC_11_V: usize = VP_TABLES + 256;
+export const DEC_13_U: usize = VP_TABLES + 272;
+export const DEC_13_V: usize = VP_TABLES + 288;
+export const DEC_9_U: usize = VP_TABLES + 304;
+export const DEC_9_V: usize = VP_TABLES + 320;
+export const INV_U: usize = VP_TABLES + 336;
+export const INV_V: usize = VP_TABLES + 352;
 /** Bytes of the table region. */
-export const VP_TABLES_SIZE: usize = 400;
+export const VP_TABLES_SIZE: usize = 368;
 
 /** Writes the tables into their region; run once when the module starts. */
 export function writeVpermTables(): void {
@@ -45,8 +43,6 @@ export function writeVpermTables(): void {
   v128.store(ENC_S_V, i8x16(0, -102, -71, -65, 52, -88, 6, -100, 37, 17, -82, 23, 50, -115, -117, 35));
   v128.store(ENC_2S_U, i8x16(0, 77, 107, -41, 62, -49, -68, -15, -102, -92, 115, 24, -126, 85, -23, 38));
   v128.store(ENC_2S_V, i8x16(0, -67, -117, 79, 111, 22, -60, 121, -14, -99, -46, 89, -85, -28, 32, 54));
-  v128.store(ENC_3S_U, i8x16(0, 79, 6, -17, -68, 26, -23, -90, -96, 28, -13, -11, 85, -70, 83, 73));
-  v128.store(ENC_3S_V, i8x16(0, 39, 50, -16, 91, -66, -62, -27, -41, -116, 124, 78, -103, 105, -85, 21));
   v128.store(SBOX_U, i8x16(0, 75, 60, 97, -97, -119, 93, 22, 42, -75, -44, -24, -62, -93, -2, 119));
   v128.store(SBOX_V, i8x16(0, 84, -89, -29, -74, -90, 68, 16, -73, 1, -30, 69, -14, 17, 85, -13));
   v128.store(M_LO, i8x16(0, 19, -48, -61, -74, -91, 102, 117, 81, 66, -127, -110, -25, -12, 55, 36));

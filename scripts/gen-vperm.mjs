@@ -70,7 +70,6 @@ const T = {
   // Encryption, rounds 1..Nr-1: S-box (without 0x63, which goes into the round keys) and 2·S-box, in (i, j) form
   ENC_S_U: out(gamma1, (y) => L[affLin(y)]), ENC_S_V: out(gamma2, (y) => L[affLin(y)]),
   ENC_2S_U: out(gamma1, (y) => L[gmul(2, affLin(y))]), ENC_2S_V: out(gamma2, (y) => L[gmul(2, affLin(y))]),
-  ENC_3S_U: out(gamma1, (y) => L[gmul(3, affLin(y))]), ENC_3S_V: out(gamma2, (y) => L[gmul(3, affLin(y))]),
   // The S-box as a standard byte (last round and SubWord), without 0x63
   SBOX_U: out(gamma1, affLin), SBOX_V: out(gamma2, affLin),
   // Decryption: byte -> (i, j) of A^-1(byte) (the affine constant goes into the keys)
@@ -135,8 +134,8 @@ const encryptModel = (ek, block) => {
   let v = toRep(xor(block, ek[0]), 'L_LO', 'L_HI');
   for (let r = 1; r < nr; r++) {
     const core = inverseCore(perm(v, SR));
-    const a = both('ENC_S_U', 'ENC_S_V', core), b = both('ENC_2S_U', 'ENC_2S_V', core), c3 = both('ENC_3S_U', 'ENC_3S_V', core);
-    v = xor(xor(xor(b, perm(c3, ROT(1))), xor(perm(a, ROT(2)), perm(a, ROT(3)))), ek[r]); // 2a_r + 3a_(r+1) + a_(r+2) + a_(r+3)
+    const a = both('ENC_S_U', 'ENC_S_V', core), b = both('ENC_2S_U', 'ENC_2S_V', core);
+    v = xor(xor(xor(b, perm(xor(a, b), ROT(1))), xor(perm(a, ROT(2)), perm(a, ROT(3)))), ek[r]); // 2a_r + 3a_(r+1) + a_(r+2) + a_(r+3)
   }
   return xor(both('SBOX_U', 'SBOX_V', inverseCore(perm(v, SR))), ek[nr]);
 };
