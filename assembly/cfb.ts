@@ -2,7 +2,7 @@
 // Serial work (encryption, the tail of decryption, CFB8, CFB1) runs one block at a time on the
 // vector-permute kernel; whole groups of 8 decryption blocks run bitsliced. Constant-time.
 import { encryptBlock } from "./block";
-import { BS_INPUT, KEY_ENC, KEY_VP_ENC, KEY_ROUNDS, STATE_REG, STATE_POS } from "./layout";
+import { BS_INPUT, KEY_ENC, KEY_VP_ENC, KEY_ROUNDS, STATE_REG, STATE_POS, tailBitsliced } from "./layout";
 import { vpEncrypt } from "./vperm";
 import { bsEncKeys, bsEncrypt8, bsWipeKeys } from "./bitsliced.generated";
 
@@ -43,32 +43,36 @@ export function cfbEncrypt(key: usize, state: usize, io: usize, len: usize): voi
   store<u32>(state + STATE_POS, <u32>n);
 }
 
-// Full blocks of CFB128 decryption (P_i = E(C_(i-1)) ^ C_i): the blocks past the last whole
-// group of 8 first, one at a time (vperm) and walking backwards so that C_(i-1) is still in memory;
-// then each group of 8 bitsliced, its 8 feedback blocks gathered in BS_INPUT before the group
-// is overwritten (the last ciphertext block of a group is carried to the next).
+// Full blocks of CFB128 decryption (P_i = E(C_(i-1)) ^ C_i), forwards with the last
+// ciphertext block carried in a register: groups of 8 bitsliced, their 8 feedback blocks
+// gathered in BS_INPUT before the group is overwritten; a long enough tail (tailBitsliced,
+// layout.ts) as one more (partial) group, a shorter one through the vperm kernel.
 function cfbDecryptBlocks(key: usize, reg: usize, io: usize, len: usize): void {
   const nr = load<u32>(key + KEY_ROUNDS);
-  const next = v128.load(io + len - 16); // the register after these blocks
-  const groups = io + (len & ~<usize>127); // end of the whole groups of 8 blocks
-  const vk = key + KEY_VP_ENC;
-  for (let p = io + len - 16; p >= groups; p -= 16) {
-    v128.store(p, v128.xor(vpEncrypt(vk, nr, v128.load(p == io ? reg : p - 16)), v128.load(p)));
-  }
-  if (groups != io) {
+  const end = io + len;
+  let prev = v128.load(reg);
+  let q = io;
+  if (len >= 128 || tailBitsliced(len, len)) {
     const keys = bsEncKeys(key + KEY_ENC, nr);
-    let prev = v128.load(reg);
-    for (let q = io; q < groups; q += 128) {
+    for (; end - q >= 128 || tailBitsliced(len, end - q); q += 128) {
+      const n = end - q < 128 ? end - q : 128;
       v128.store(BS_INPUT, prev);
-      for (let b: usize = 16; b < 128; b += 16) v128.store(BS_INPUT + b, v128.load(q + b - 16));
-      prev = v128.load(q, 112);
+      for (let b: usize = 16; b < n; b += 16) v128.store(BS_INPUT + b, v128.load(q + b - 16));
+      prev = v128.load(q + n - 16);
       bsEncrypt8(BS_INPUT, keys, nr);
-      for (let b: usize = 0; b < 128; b += 16) v128.store(q + b, v128.xor(v128.load(q + b), v128.load(BS_INPUT + b)));
+      for (let b: usize = 0; b < n; b += 16) v128.store(q + b, v128.xor(v128.load(q + b), v128.load(BS_INPUT + b)));
+      if (n < 128) q = end - 128; // the partial group was the last
     }
-    for (let b: usize = 0; b < 128; b += 16) v128.store(BS_INPUT + b, v128.splat<i32>(0)); // no keystream left behind
+    memory.fill(BS_INPUT, 0, 128); // no keystream left behind
     bsWipeKeys(keys, nr);
   }
-  v128.store(reg, next);
+  const vk = key + KEY_VP_ENC;
+  for (; q < end; q += 16) {
+    const c = v128.load(q);
+    v128.store(q, v128.xor(vpEncrypt(vk, nr, prev), c));
+    prev = c;
+  }
+  v128.store(reg, prev);
 }
 
 export function cfbDecrypt(key: usize, state: usize, io: usize, len: usize): void {

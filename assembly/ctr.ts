@@ -2,16 +2,13 @@
 // after each block only the bits selected by STATE_CTR_MASK advance (all 128 for OpenSSL /
 // Node, the low `length` bits for WebCrypto), the others stay fixed. The host checks that a
 // call never wraps the counter into blocks already used.
-// Whole groups of 8 blocks run bitsliced; a tail of TAIL_BITSLICED or more blocks runs as one
+// Whole groups of 8 blocks run bitsliced; a long enough tail (tailBitsliced, layout.ts) as one
 // more bitsliced group (surplus keystream discarded), a shorter one block by block through the
 // vector-permute kernel. The counter arithmetic has no branch (the carry is added as 0 or 1),
 // and the mask is public.
-import { BS_INPUT, KEY_ENC, KEY_VP_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS } from "./layout";
+import { BS_INPUT, KEY_ENC, KEY_VP_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS, tailBitsliced } from "./layout";
 import { vpEncrypt } from "./vperm";
 import { bsEncKeys, bsEncrypt8, bsWipeKeys } from "./bitsliced.generated";
-
-/** From this many blocks on, a tail is cheaper as one bitsliced group than block by block. */
-const TAIL_BITSLICED: usize = 4;
 
 // The counter block as on the wire, from its big-endian halves.
 @inline function counterBlock(hi: u64, lo: u64): v128 {
@@ -39,8 +36,8 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
   let lo = bswap<u64>(load<u64>(reg, 8));
   let p = io + i;
   const end = io + len;
-  const blocks = (end - p + 15) >> 4; // including a partial last block
-  const bitsliced = blocks >> 3 != 0 || (blocks & 7) >= TAIL_BITSLICED;
+  const total = end - p;
+  const bitsliced = total >= 128 || tailBitsliced(total, (total + 15) & ~<usize>15);
 
   if (bitsliced) {
     // Groups of 8 counter blocks in BS_INPUT, encrypted in place, XORed into the data; the
@@ -59,7 +56,7 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
       p += 128;
     }
     const rest = end - p;
-    if ((rest + 15) >> 4 >= TAIL_BITSLICED) {
+    if (rest != 0 && tailBitsliced(total, (rest + 15) & ~<usize>15)) {
       const whole = rest >> 4;
       for (let b: usize = 0; b < rest; b += 16) {
         v128.store(BS_INPUT + b, counterBlock(hi, lo));

@@ -28,6 +28,16 @@ export const CT_TABLES_END: usize = VP_TABLES + 0x200;
 export const BS_ENC_KEYS: usize = 0x4000;
 export const BS_DEC_KEYS: usize = 0x4800;
 export const BS_INPUT: usize = 0x5000;
+/** From this many blocks on, a tail after whole groups of 8 is cheaper as one more bitsliced group,
+ * padded in BS_INPUT, than block by block through the vperm kernel; a message shorter than a group
+ * pays for the bitsliced key setup too, so it needs more blocks (measured: docs/speed.md). */
+export const TAIL_BITSLICED: usize = 4;
+export const SHORT_BITSLICED: usize = 6;
+
+/** Whether the last `tail` bytes (under 128) of a `len`-byte call run as one bitsliced group. */
+@inline export function tailBitsliced(len: usize, tail: usize): bool {
+  return tail >= (len >= 128 ? TAIL_BITSLICED : SHORT_BITSLICED) << 4;
+}
 
 export const IO: usize = 0x10000;
 export const IO_SIZE: usize = 0x10000;
