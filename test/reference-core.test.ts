@@ -1,16 +1,29 @@
-// Tests for the pure-TypeScript reference core (src/reference/): the block cipher against the
-// FIPS 197 Appendix A/C vectors, every kernel against node:crypto (OpenSSL) for all three key
-// sizes, CTR counter masks against a WebCrypto-style counter computed here, and, when
-// build/aes.wasm exists, a differential test of every kernel against the WASM core.
+// Tests for the pure-TypeScript fallback core (src/reference/: constant-time, bitsliced AES and
+// carry-less-multiply GHASH):
+// - its S-box circuit against the S-box computed here from its definition (GF(2^8) inverse and
+//   the affine map), on all 256 inputs in every byte lane, and the inverse circuit on all 256
+//   inputs at every byte position of both lanes through decryption (checked by node:crypto);
+// - the block cipher (encryptOne/decryptOne) against the FIPS 197 Appendix C vectors, and the
+//   test-only plain AES in test/helpers/plain-aes.ts against Appendix A/C (it is an oracle here);
+// - every kernel against node:crypto (OpenSSL, an independent implementation, computed inside the
+//   test) for all three key sizes, at every length around the one-block, two-block (the core's
+//   lane pairs) and 8-block edges, one-shot and resumed at odd split points;
+// - CTR counter masks and carries against a WebCrypto-style counter computed here;
+// - GHASH against a bit-by-bit GF(2^128) multiply and whole GCM tags against node's aes-*-gcm;
+// - the scratch the kernels use (round keys, blocks) is zero after every call, and the key slot
+//   holds no copy of the raw key or of the FIPS 197 round key bytes;
+// - when build/aes.wasm exists, a differential test of every kernel against the WASM core.
 //
 // Random inputs come from a seeded generator; set REF_SEED to reproduce a failure.
 import { describe, it, expect } from "vitest";
-import { createCipheriv, createDecipheriv, webcrypto } from "node:crypto";
+import { createCipheriv, createDecipheriv, webcrypto, type CipherGCMTypes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CoreInstance, CoreKernels, CoreLayout } from "../src/wasm/abi.js";
 import { createReferenceCore } from "../src/reference/core.js";
-import { decryptBlockRef, encryptBlockRef, expandKeyBytes, sboxTables } from "../src/reference/aes.js";
+import { GCM_ACC } from "../src/wasm/abi.js";
+import { BLK, RK, subWord } from "../src/reference/aes-ct.js";
+import { decryptBlockRef, encryptBlockRef, expandKeyBytes, ghashBlocks, gfMultiply, sboxTables } from "./helpers/plain-aes.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -157,6 +170,68 @@ const KEY_LENGTHS = [16, 24, 32] as const;
 // ---------------------------------------------------------------------------------------------
 // The block cipher on its own
 
+// ---------------------------------------------------------------------------------------------
+// The S-box circuits, against the S-box computed from its definition (FIPS 197 §5.1.1)
+
+describe("bitsliced S-box circuits vs the S-box from its definition", () => {
+  // GF(2^8) modulo x^8 + x^4 + x^3 + x + 1, by shift-and-add; the inverse by exhaustive search.
+  const mul = (a: number, b: number): number => {
+    let r = 0;
+    for (let i = 0; i < 8; i++) {
+      if ((b >> i) & 1) r ^= a;
+      a = (a << 1) ^ ((a >> 7) * 0x11b);
+    }
+    return r;
+  };
+  const inverse = (a: number): number => {
+    for (let b = 1; b < 256; b++) if (mul(a, b) === 1) return b;
+    return 0; // 0 maps to 0
+  };
+  // b_i' = b_i ^ b_(i+4) ^ b_(i+5) ^ b_(i+6) ^ b_(i+7) ^ c_i, c = 0x63
+  const affine = (b: number): number => {
+    let r = 0;
+    for (let i = 0; i < 8; i++) {
+      const bit = ((b >> i) ^ (b >> ((i + 4) % 8)) ^ (b >> ((i + 5) % 8)) ^ (b >> ((i + 6) % 8)) ^ (b >> ((i + 7) % 8)) ^ (0x63 >> i)) & 1;
+      r |= bit << i;
+    }
+    return r;
+  };
+  const SBOX = Array.from({ length: 256 }, (_, x) => affine(inverse(x)));
+
+  it("the definition gives the FIPS 197 values (sanity of this test's own S-box)", () => {
+    expect([SBOX[0x00], SBOX[0x01], SBOX[0x53], SBOX[0xff]]).toEqual([0x63, 0x7c, 0xed, 0x16]);
+    expect(new Set(SBOX).size).toBe(256);
+  });
+
+  it("SubWord (the forward circuit) on all 256 inputs in each of the four byte lanes", () => {
+    for (let x = 0; x < 256; x++) {
+      for (let lane = 0; lane < 4; lane++) {
+        const other = (x * 37 + 11 * lane + 5) & 0xff; // the other lanes must not interfere
+        const w = (((other * 0x01010101) & ~(0xff << (8 * lane))) | (x << (8 * lane))) >>> 0;
+        const want = [0, 1, 2, 3].reduce((acc, k) => acc | (SBOX[(w >>> (8 * k)) & 0xff]! << (8 * k)), 0) >>> 0;
+        expect(subWord(w) >>> 0, `x=${x} lane=${lane}`).toBe(want);
+      }
+    }
+  });
+
+  it("the inverse circuit, through decryption: all 256 inputs at every byte position of both lanes", () => {
+    // Ciphertext block v is v ^ (last round key) in every byte, so the first InvSubBytes sees v at
+    // all 16 positions; 256 blocks are 128 lane pairs. node:crypto checks the result.
+    for (const kl of KEY_LENGTHS) {
+      const h = new Harness(createReferenceCore());
+      const key = randBytes(kl);
+      h.setKey(key);
+      const last = expandKeyBytes(key).slice(-16);
+      const ct = new Uint8Array(256 * 16).map((_, i) => (i >> 4) ^ last[i & 15]!);
+      const got = h.run(ct, (io) => h.k.ecbDecrypt(h.slot, io, ct.length));
+      expect(hex(got), `${seedNote} kl=${kl}`).toBe(hex(nodeCrypt("ecb", key, null, ct, true)));
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The test-only plain AES (the oracle) and the block cipher of the core
+
 describe("reference AES block cipher (FIPS 197)", () => {
   const plaintext = unhex("00112233445566778899aabbccddeeff");
   const appendixC = [
@@ -169,7 +244,7 @@ describe("reference AES block cipher (FIPS 197)", () => {
     },
   ];
 
-  it("S-box: spot values and a permutation with the inverse S-box as its inverse", () => {
+  it("plain oracle S-box: spot values and a permutation with the inverse S-box as its inverse", () => {
     const { sbox, invSbox } = sboxTables();
     expect(sbox[0x00]).toBe(0x63);
     expect(sbox[0x01]).toBe(0x7c);
@@ -224,9 +299,10 @@ describe("reference AES block cipher (FIPS 197)", () => {
     });
   }
 
-  it("matches aes-*-ecb on random blocks for all key sizes", () => {
+  it("core encryptOne/decryptOne and the plain oracle match aes-*-ecb on random blocks for all key sizes", () => {
+    const h = new Harness(createReferenceCore());
     for (const kl of KEY_LENGTHS) {
-      for (let t = 0; t < 20; t++) {
+      for (let t = 0; t < 40; t++) {
         const key = randBytes(kl);
         const block = randBytes(16);
         const rk = expandKeyBytes(key);
@@ -235,6 +311,15 @@ describe("reference AES block cipher (FIPS 197)", () => {
         expect(hex(out), seedNote).toBe(hex(nodeCrypt("ecb", key, null, block, false)));
         decryptBlockRef(rk, kl / 4 + 6, out, out);
         expect(hex(out), seedNote).toBe(hex(block));
+        // The core, in place and out of place, at unaligned addresses.
+        h.setKey(key);
+        const src = h.L.IO + randInt(0, 40), dst = h.L.IO + 64 + randInt(0, 40);
+        h.mem.set(block, src);
+        h.k.encryptOne(h.slot, src, dst);
+        const ct = h.mem.slice(dst, dst + 16);
+        expect(hex(ct), seedNote).toBe(hex(nodeCrypt("ecb", key, null, block, false)));
+        h.k.decryptOne(h.slot, dst, dst);
+        expect(hex(h.mem.slice(dst, dst + 16)), seedNote).toBe(hex(block));
       }
     }
   });
@@ -244,7 +329,7 @@ describe("reference AES block cipher (FIPS 197)", () => {
 // The core: memory, layout, slots
 
 describe("reference core: memory, layout and slots", () => {
-  it("uses the WASM memory map and a 4-page initial memory", () => {
+  it("memory map (its own 512-byte key slot; IO and state slot fields as the host expects) and a 4-page initial memory", () => {
     const core = createReferenceCore();
     expect(core.layout).toEqual({
       IO: 0x10000, IO_SIZE: 0x10000, KEY_SLOT_SIZE: 512, STATE_SLOT_SIZE: 64,
@@ -296,6 +381,19 @@ describe("reference core: memory, layout and slots", () => {
       expect(h.setKey(randBytes(bad))).toBe(0);
       expect(hex(h.mem.slice(h.slot, h.slot + h.L.KEY_SLOT_SIZE))).toBe(hex(before));
     }
+    // No copy of the raw key, nor of any FIPS 197 round key word, stays in the slot: it holds
+    // bitsliced round keys only. (4-byte words of the schedule: a coincidental match of a
+    // random 32-bit word is ~2^-32 per position.)
+    for (const kl of KEY_LENGTHS) {
+      const key = randBytes(kl);
+      h.setKey(key);
+      const slot = h.mem.slice(h.slot, h.slot + h.L.KEY_SLOT_SIZE);
+      const schedule = expandKeyBytes(key);
+      const words = new Set<string>();
+      for (let i = 0; i < schedule.length; i += 4) words.add(hex(schedule.subarray(i, i + 4)));
+      for (let i = 0; i + 4 <= h.L.KEY_ROUNDS; i++) expect(words.has(hex(slot.subarray(i, i + 4))), `${seedNote} kl=${kl} at ${i}`).toBe(false);
+      expect(hex(slot.subarray(8 * 4 * (kl / 4 + 7), h.L.KEY_ROUNDS)), "the rest of the key area is zero").toBe("00".repeat(h.L.KEY_ROUNDS - 32 * (kl / 4 + 7)));
+    }
     // Wipe with zeros (as the host does), then reuse the slot with another key.
     for (const kl of [32, 16, 24]) {
       h.mem.fill(0, h.slot, h.slot + h.L.KEY_SLOT_SIZE);
@@ -311,9 +409,11 @@ describe("reference core: memory, layout and slots", () => {
 // ---------------------------------------------------------------------------------------------
 // Every kernel against node:crypto, for every key size
 
-const STREAM_LENGTHS = [0, 1, 15, 16, 17, 31, 32, 33, 100, 1000];
+// Around one block, a lane pair (32 bytes: the core encrypts two blocks per call where it can)
+// and 8 blocks (the WASM core's bitsliced group), and a few longer ones.
+const STREAM_LENGTHS = [0, 1, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 100, 127, 128, 129, 143, 144, 145, 1000];
 const STREAM_SPLITS = [1, 3, 16, 5, 27, 0, 13, 64, 2, 40]; // then the rest
-const BLOCK_LENGTHS = [0, 16, 48, 160, 2048];
+const BLOCK_LENGTHS = [0, 16, 32, 48, 64, 112, 128, 144, 160, 240, 256, 272, 2048];
 
 /** The register after `data` when the chaining value is the last 16 ciphertext bytes. */
 const lastBlock = (b: Uint8Array): Uint8Array => b.slice(b.length - 16);
@@ -396,9 +496,9 @@ for (const kl of KEY_LENGTHS) {
       });
     }
 
-    it("CFB8: any length, register = last 16 ciphertext bytes, resumable, KS left zero", () => {
+    it("CFB8: any length, register = last 16 ciphertext bytes, resumable, KS untouched", () => {
       const { h, key, iv } = fresh();
-      for (const len of [0, 1, 7, 16, 17, 33, 200]) {
+      for (const len of [0, 1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 127, 128, 129, 200]) {
         const data = randBytes(len);
         const expected = nodeCrypt("cfb8", key, iv, data, false);
         h.setState(iv);
@@ -423,7 +523,7 @@ for (const kl of KEY_LENGTHS) {
       const { h, key, iv } = fresh();
       const cfb1 = (kernel: "cfb1Encrypt" | "cfb1Decrypt", bytes: Uint8Array, nbits: number, at = 0): Uint8Array =>
         h.run(bytes, (io) => h.k[kernel](h.slot, h.state, io + at, nbits));
-      for (const len of [0, 1, 3, 16, 17, 40]) {
+      for (const len of [0, 1, 2, 3, 15, 16, 17, 33, 40]) {
         const data = randBytes(len);
         const expected = nodeCrypt("cfb1", key, iv, data, false);
         h.setState(iv);
@@ -441,7 +541,7 @@ for (const kl of KEY_LENGTHS) {
           const hiMask = (0xff00 >> taken) & 0xff;
           return (fromOut[i]! & hiMask) | (x & ~hiMask & 0xff);
         });
-      for (const nbits of [1, 5, 7, 9, 13, 100, 129]) {
+      for (const nbits of [1, 2, 3, 5, 7, 9, 13, 100, 127, 128, 129]) {
         const data = randBytes(Math.ceil(nbits / 8) + 2);
         const full = nodeCrypt("cfb1", key, iv, data, false);
         h.setState(iv);
@@ -468,8 +568,10 @@ for (const kl of KEY_LENGTHS) {
 
     it("CTR with the all-ones mask: vs node aes-ctr, 128-bit wrap, register and STATE_POS, resumable", () => {
       const { h, key, iv } = fresh();
+      // Carries out of each 32-bit word of the counter (the core increments word-wise, branch-free).
+      const carries = ["000000000000000000000000fffffffe", "0123456789abcdef00000000fffffffd", "00000000fffffffffffffffffffffffe"];
       const nearWrap = unhex("fffffffffffffffffffffffffffffffe");
-      for (const start of [iv, nearWrap]) {
+      for (const start of [iv, nearWrap, ...carries.map(unhex)]) {
         for (const len of STREAM_LENGTHS) {
           const data = randBytes(len);
           const expected = nodeCrypt("ctr", key, start, data, false);
@@ -525,6 +627,171 @@ for (const kl of KEY_LENGTHS) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Every length around the lane-pair and 8-block edges, one shot, for every mode and key size
+
+const SWEEP = [...Array(41).keys(), ...Array.from({ length: 17 }, (_, i) => 120 + i), ...Array.from({ length: 9 }, (_, i) => 250 + i)];
+const SWEEP_BLOCKS = Array.from({ length: 21 }, (_, i) => 16 * i);
+
+describe("reference core vs node:crypto: length sweep (0..40, 120..136, 250..258 bytes; 0..20 blocks)", () => {
+  for (const kl of KEY_LENGTHS) {
+    it(`AES-${kl * 8}: ECB, CBC, CFB128, CFB8, CFB1, OFB, CTR encrypt and decrypt`, () => {
+      const h = new Harness(createReferenceCore());
+      const key = randBytes(kl);
+      h.setKey(key);
+      const iv = randBytes(16);
+      for (const len of SWEEP_BLOCKS) {
+        const data = randBytes(len);
+        const ctx = `${seedNote} kl=${kl} len=${len}`;
+        const ecb = nodeCrypt("ecb", key, null, data, false);
+        expect(hex(h.run(data, (io) => h.k.ecbEncrypt(h.slot, io, len))), `ECB ${ctx}`).toBe(hex(ecb));
+        expect(hex(h.run(ecb, (io) => h.k.ecbDecrypt(h.slot, io, len))), `ECB-dec ${ctx}`).toBe(hex(data));
+        const cbc = nodeCrypt("cbc", key, iv, data, false);
+        h.setState(iv);
+        expect(hex(h.run(data, (io) => h.k.cbcEncrypt(h.slot, h.state, io, len))), `CBC ${ctx}`).toBe(hex(cbc));
+        h.setState(iv);
+        expect(hex(h.run(cbc, (io) => h.k.cbcDecrypt(h.slot, h.state, io, len))), `CBC-dec ${ctx}`).toBe(hex(data));
+      }
+      const stream: [NodeMode, ModeKernel, ModeKernel][] = [
+        ["cfb", "cfbEncrypt", "cfbDecrypt"], ["cfb8", "cfb8Encrypt", "cfb8Decrypt"], ["ofb", "ofb", "ofb"], ["ctr", "ctr", "ctr"],
+      ];
+      for (const len of SWEEP) {
+        const data = randBytes(len);
+        const ctx = `${seedNote} kl=${kl} len=${len}`;
+        for (const [mode, enc, dec] of stream) {
+          const want = nodeCrypt(mode, key, iv, data, false);
+          h.setState(iv);
+          expect(hex(h.run(data, (io) => h.k[enc](h.slot, h.state, io, len))), `${mode} ${ctx}`).toBe(hex(want));
+          h.setState(iv);
+          expect(hex(h.run(want, (io) => h.k[dec](h.slot, h.state, io, len))), `${mode}-dec ${ctx}`).toBe(hex(data));
+        }
+        if (len <= 40) {
+          const want = nodeCrypt("cfb1", key, iv, data, false);
+          h.setState(iv);
+          expect(hex(h.run(data, (io) => h.k.cfb1Encrypt(h.slot, h.state, io, 8 * len))), `cfb1 ${ctx}`).toBe(hex(want));
+          h.setState(iv);
+          expect(hex(h.run(want, (io) => h.k.cfb1Decrypt(h.slot, h.state, io, 8 * len))), `cfb1-dec ${ctx}`).toBe(hex(data));
+        }
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// GHASH: against the bit-by-bit multiply, and whole GCM tags against node:crypto
+
+describe("reference core GHASH (constant-time carry-less multiply)", () => {
+  /** A GCM slot after the key block; returns its address. */
+  const gcmSlot = (h: Harness): number => {
+    const at = (h.state + h.L.STATE_SLOT_SIZE + 63) & ~63;
+    const need = at + h.k.gcmSlotSize();
+    const have = h.core.memory.buffer.byteLength;
+    if (need > have) h.core.memory.grow(Math.ceil((need - have) / 65536));
+    return at;
+  };
+
+  it("one multiply (Y = X·H) on edge and random values vs SP 800-38D Algorithm 1", () => {
+    const h = new Harness(createReferenceCore());
+    const gcm = gcmSlot(h);
+    const edges = ["00".repeat(16), "80" + "00".repeat(15), "00".repeat(15) + "01", "ff".repeat(16), "00".repeat(15) + "80", "01" + "00".repeat(15)].map(unhex);
+    const values = [...edges, ...Array.from({ length: 60 }, () => randBytes(16))];
+    for (let t = 0; t < 200; t++) {
+      const H = values[t % values.length]!, X = values[(t * 7 + 3) % values.length]!;
+      h.mem.set(H, h.L.IO);
+      h.k.ghashSetup(gcm, h.L.IO);
+      h.mem.fill(0, gcm + GCM_ACC, gcm + GCM_ACC + 16);
+      h.mem.set(X, h.L.IO + 16);
+      h.k.ghash(gcm, gcm + GCM_ACC, h.L.IO + 16, 16);
+      expect(hex(h.mem.slice(gcm + GCM_ACC, gcm + GCM_ACC + 16)), `${seedNote} t=${t}`).toBe(hex(gfMultiply(X, H)));
+    }
+  });
+
+  it("GHASH over 0..40 blocks, resumed across calls, accumulator anywhere, vs the bitwise oracle", () => {
+    const h = new Harness(createReferenceCore());
+    const gcm = gcmSlot(h);
+    for (let nblocks = 0; nblocks <= 40; nblocks++) {
+      const H = randBytes(16), y0 = randBytes(16), data = randBytes(16 * nblocks);
+      h.mem.set(H, h.L.IO + 1000);
+      h.k.ghashSetup(gcm, h.L.IO + 1000);
+      const acc = nblocks % 2 ? gcm + GCM_ACC : h.L.IO + 2000 + (nblocks % 5); // any address, unaligned too
+      h.mem.set(y0, acc);
+      const io = h.L.IO + (nblocks % 7);
+      h.mem.set(data, io);
+      const cut = 16 * Math.floor(nblocks / 3);
+      h.k.ghash(gcm, acc, io, cut);
+      h.k.ghash(gcm, acc, io + cut, data.length - cut);
+      expect(hex(h.mem.slice(acc, acc + 16)), `${seedNote} blocks=${nblocks}`).toBe(hex(ghashBlocks(H, y0, data)));
+      expect(hex(h.mem.slice(io, io + data.length)), "data is not modified").toBe(hex(data));
+    }
+  });
+
+  it("GCM tags (12-byte IV, AAD, any length) built from the core's kernels match node's aes-*-gcm", () => {
+    for (const kl of KEY_LENGTHS) {
+      const h = new Harness(createReferenceCore());
+      const gcm = gcmSlot(h);
+      for (const [aadLen, len] of [[0, 0], [0, 16], [13, 1], [16, 31], [20, 32], [0, 33], [5, 127], [64, 128], [1, 129], [0, 1000]] as const) {
+        const key = randBytes(kl), iv = randBytes(12), aad = randBytes(aadLen), pt = randBytes(len);
+        const c = createCipheriv(`aes-${kl * 8}-gcm` as CipherGCMTypes, key, iv);
+        c.setAAD(aad);
+        const ct = concat([c.update(pt), c.final()]);
+        const tag = c.getAuthTag();
+        // H = E(0); J0 = IV || 0^31 1; C = CTR from inc32(J0); S = GHASH(A pad, C pad, lengths); T = E(J0) ^ S.
+        h.setKey(key);
+        h.mem.fill(0, h.L.IO, h.L.IO + 16);
+        h.k.encryptOne(h.slot, h.L.IO, h.L.IO);
+        h.k.ghashSetup(gcm, h.L.IO);
+        const j0 = concat([iv, unhex("00000001")]);
+        h.setState(concat([iv, unhex("00000002")]), lowBitsMask(32));
+        const ours = h.run(pt, (io) => h.k.ctr(h.slot, h.state, io, len));
+        expect(hex(ours), `${seedNote} kl=${kl} len=${len}`).toBe(hex(ct));
+        const pad = (b: Uint8Array) => concat([b, new Uint8Array((16 - (b.length % 16)) % 16)]);
+        const lengths = new Uint8Array(16);
+        new DataView(lengths.buffer).setBigUint64(0, BigInt(aadLen * 8));
+        new DataView(lengths.buffer).setBigUint64(8, BigInt(len * 8));
+        const input = concat([pad(aad), pad(ours), lengths]);
+        h.mem.fill(0, gcm + GCM_ACC, gcm + GCM_ACC + 16);
+        h.mem.set(input, h.L.IO);
+        h.k.ghash(gcm, gcm + GCM_ACC, h.L.IO, input.length);
+        const s = h.mem.slice(gcm + GCM_ACC, gcm + GCM_ACC + 16);
+        h.mem.set(j0, h.L.IO);
+        h.k.encryptOne(h.slot, h.L.IO, h.L.IO);
+        const t = h.mem.slice(h.L.IO, h.L.IO + 16).map((x, i) => x ^ s[i]!);
+        expect(hex(t), `${seedNote} tag kl=${kl} aad=${aadLen} len=${len}`).toBe(hex(tag));
+      }
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// No key material or data left in the core's module-level scratch
+
+describe("reference core scratch is wiped after every kernel", () => {
+  it("round keys and block lanes are zero after each kind of call", () => {
+    const h = new Harness(createReferenceCore());
+    h.setKey(randBytes(32));
+    const zero = (what: string) => {
+      expect(RK.every((x) => x === 0), `RK after ${what}`).toBe(true);
+      expect(BLK.every((x) => x === 0), `BLK after ${what}`).toBe(true);
+    };
+    zero("expandKey");
+    const data = randBytes(100);
+    const io = h.L.IO;
+    h.mem.set(data, io);
+    h.k.encryptOne(h.slot, io, io); zero("encryptOne");
+    h.k.decryptOne(h.slot, io, io); zero("decryptOne");
+    h.k.ecbEncrypt(h.slot, io, 96); zero("ecbEncrypt");
+    h.k.ecbDecrypt(h.slot, io, 96); zero("ecbDecrypt");
+    for (const name of ["cbcEncrypt", "cbcDecrypt"] as const) {
+      h.setState(randBytes(16));
+      h.k[name](h.slot, h.state, io, 96); zero(name);
+    }
+    for (const name of ["cfbEncrypt", "cfbDecrypt", "cfb8Encrypt", "cfb8Decrypt", "cfb1Encrypt", "cfb1Decrypt", "ofb", "ctr"] as const) {
+      h.setState(randBytes(16));
+      h.k[name](h.slot, h.state, io, 37); zero(name);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Differential: the reference core against the compiled WASM core
 
 const wasmPath = fileURLToPath(new URL("../build/aes.wasm", import.meta.url));
@@ -573,9 +840,12 @@ describe.skipIf(!existsSync(wasmPath))("differential: reference core vs build/ae
     return s;
   };
 
-  it("exports the same memory map", async () => {
+  it("agrees on the IO window and the state slot fields (each core has its own key slot format)", async () => {
     const p = await makePair();
-    expect(p.wasm.L).toEqual(p.ref.L);
+    for (const name of ["IO", "IO_SIZE", "STATE_SLOT_SIZE", "KEY_ENC", "STATE_REG", "STATE_KS", "STATE_CTR_MASK", "STATE_POS"] as const) {
+      expect(p.ref.L[name], name).toBe(p.wasm.L[name]);
+    }
+    for (const L of [p.ref.L, p.wasm.L]) expect(L.KEY_ROUNDS + 4).toBeLessThanOrEqual(L.KEY_SLOT_SIZE);
   });
 
   it("expandKey returns the same Nr (and 0 for bad lengths) and encryptOne/decryptOne agree", async () => {

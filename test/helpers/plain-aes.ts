@@ -1,7 +1,8 @@
-// A small, slow, deliberately plain AES block cipher (FIPS 197), used as the test oracle and
-// as the pure-TypeScript fallback core. Everything is done byte by byte on a 16-byte state,
-// exactly as the standard describes it: no T-tables, no word packing, nothing shared with
-// the AssemblyScript kernels in assembly/.
+// TEST-ONLY oracle: a small, slow, deliberately plain AES block cipher (FIPS 197) and GHASH
+// multiply (SP 800-38D), written exactly as the standards describe them. It is NOT constant-time
+// (S-box lookups indexed by state bytes, branches on secret bits) and must never ship in src/:
+// the fallback core in src/reference/ is the constant-time bitsliced one, and the tests hold it
+// to this code, to node:crypto and to the S-box computed from its definition.
 //
 // State layout (FIPS 197 §3.4): the 16 input bytes fill the state column by column, so
 // state[r][c] is byte r + 4c of the block. Round keys are stored the same way: round key r
@@ -172,4 +173,32 @@ export function decryptBlockRef(roundKeys: Uint8Array, nr: number, src: Uint8Arr
   subBytes(state, INV_SBOX);
   addRoundKey(state, roundKeys, 0);
   dst.set(state);
+}
+
+/**
+ * Z = X·Y in GCM's field, bit by bit as SP 800-38D §6.3 Algorithm 1 states it. Blocks are 16
+ * bytes as on the wire; bit 0 is the most significant bit of byte 0.
+ */
+export function gfMultiply(x: Uint8Array, y: Uint8Array): Uint8Array {
+  const z = new Uint8Array(16);
+  const v = Uint8Array.from(y.subarray(0, 16));
+  for (let i = 0; i < 128; i++) {
+    // Step 2a: if bit i of X is set, Z ^= V.
+    if ((x[i >> 3]! >> (7 - (i & 7))) & 1) for (let j = 0; j < 16; j++) z[j]! ^= v[j]!;
+    // Step 2b: V = V >> 1, xor R = 11100001 || 0^120 if the bit shifted out (bit 127) was 1.
+    const lsb = v[15]! & 1;
+    for (let j = 15; j > 0; j--) v[j] = ((v[j]! >> 1) | (v[j - 1]! << 7)) & 0xff;
+    v[0] = v[0]! >> 1;
+    if (lsb) v[0]! ^= 0xe1;
+  }
+  return z;
+}
+
+/** GHASH_H over whole blocks (§6.4): for each block X, Y = (Y ^ X)·H; returns the new Y. */
+export function ghashBlocks(h: Uint8Array, y: Uint8Array, data: Uint8Array): Uint8Array {
+  let acc: Uint8Array = Uint8Array.from(y);
+  for (let p = 0; p + 16 <= data.length; p += 16) {
+    acc = gfMultiply(acc.map((b, j) => b ^ data[p + j]!), h);
+  }
+  return acc;
 }
