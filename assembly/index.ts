@@ -17,6 +17,7 @@ export { cbcEncrypt, cbcDecrypt } from "./cbc";
 export { cfbEncrypt, cfbDecrypt, cfb8Encrypt, cfb8Decrypt, cfb1Encrypt, cfb1Decrypt } from "./cfb";
 export { ofb } from "./ofb";
 export { ctr } from "./ctr";
+export { xtsEncrypt, xtsDecrypt, xtsEncryptLast, xtsDecryptLast } from "./xts";
 export { ghashSetup, ghash } from "./ghash";
 export { GCM_SLOT_SIZE, GCM_ACC, GCM_BLOCK, GCM_TABLE } from "./layout";
 

@@ -10,6 +10,7 @@
 //                       made from the key slot by each kernel call that uses them, wiped before it returns
 //   0x04800  BS_DEC_KEYS the same for decryption
 //   0x05000  BS_INPUT   8 blocks to encrypt bitsliced: CTR counter blocks, CFB feedback, tails (128 bytes)
+//   0x05080  XTS_TWEAKS the 8 tweaks of an XTS group (128 bytes), wiped after each call
 //   0x10000  IO         the window every kernel reads and writes in place (64 KiB)
 //   0x20000  end of fixed regions = asconfig "memoryBase"; compiler data starts here
 //   heapBase()          key slots and state slots, allocated by the host, 64-byte aligned;
@@ -28,6 +29,7 @@ export const CT_TABLES_END: usize = VP_TABLES + 0x200;
 export const BS_ENC_KEYS: usize = 0x4000;
 export const BS_DEC_KEYS: usize = 0x4800;
 export const BS_INPUT: usize = 0x5000;
+export const XTS_TWEAKS: usize = 0x5080;
 /** From this many blocks on, a tail after whole groups of 8 is cheaper as one more bitsliced group,
  * padded in BS_INPUT, than block by block through the vperm kernel; a message shorter than a group
  * pays for the bitsliced key setup too, so it needs more blocks (measured: docs/speed.md). */

@@ -29,6 +29,10 @@ export const roles = {
   cfb1Decrypt: mode,
   ofb: mode,
   ctr: mode,
+  xtsEncrypt: mode, // state: the tweak of the next block (secret: E_K2(i))
+  xtsDecrypt: mode,
+  xtsEncryptLast: mode, // len: 17..31, the last full block and the partial one
+  xtsDecryptLast: mode,
   ghashSetup: ["gcm", "data"], // h: the hash subkey (secret)
   ghash: ["gcm", "data", "data", "length"], // acc (normally gcm + GCM_ACC), io, len
   gcmSlotSize: [],
