@@ -3,7 +3,6 @@
 // `state` a state slot, `io` a region (normally the IO window) processed in place.
 import { writeVpermTables } from "./vperm-tables.generated";
 import { encryptBlock, decryptBlock } from "./block";
-import { buildGhashTables } from "./ghash";
 import { GCM_SLOT_SIZE } from "./layout";
 
 export {
@@ -18,11 +17,12 @@ export { cfbEncrypt, cfbDecrypt, cfb8Encrypt, cfb8Decrypt, cfb1Encrypt, cfb1Decr
 export { ofb } from "./ofb";
 export { ctr } from "./ctr";
 export { xtsEncrypt, xtsDecrypt, xtsEncryptLast, xtsDecryptLast } from "./xts";
+export { ocbSetup, ocbNonce, ocbEncrypt, ocbDecrypt, ocbEncryptLast, ocbDecryptLast, ocbAad, ocbAadLast, ocbTag } from "./ocb";
+export { OCB_SLOT_SIZE, OCB_BLOCKS, OCB_AAD_BLOCKS } from "./layout";
 export { ghashSetup, ghash } from "./ghash";
 export { GCM_SLOT_SIZE, GCM_ACC, GCM_BLOCK, GCM_TABLE } from "./layout";
 
 writeVpermTables();
-buildGhashTables();
 
 /** Bytes of a GCM slot (the host allocates them like state slots). */
 export function gcmSlotSize(): usize {

@@ -5,12 +5,11 @@
 //   0x00000  reserved (unused: keeps pointer 0 meaningless)
 //   0x01000  VP_TABLES  the vector-permute kernel's nibble tables (vperm-tables.generated.ts),
 //                       public constants written at start-up; read only from fixed addresses
-//   0x03200  REM8       GHASH reduction table, 256 x u16, built at start (ghash.ts)
 //   0x04000  BS_ENC_KEYS bitsliced encryption round keys, (Nr + 1) x 128 bytes (bitsliced.generated.ts),
 //                       made from the key slot by each kernel call that uses them, wiped before it returns
 //   0x04800  BS_DEC_KEYS the same for decryption
 //   0x05000  BS_INPUT   8 blocks to encrypt bitsliced: CTR counter blocks, CFB feedback, tails (128 bytes)
-//   0x05080  XTS_TWEAKS the 8 tweaks of an XTS group (128 bytes), wiped after each call
+//   0x05080  BS_MASKS   the 8 per-block masks of a group (XTS tweaks, OCB offsets; 128 bytes), wiped after each call
 //   0x10000  IO         the window every kernel reads and writes in place (64 KiB)
 //   0x20000  end of fixed regions = asconfig "memoryBase"; compiler data starts here
 //   heapBase()          key slots and state slots, allocated by the host, 64-byte aligned;
@@ -29,7 +28,7 @@ export const CT_TABLES_END: usize = VP_TABLES + 0x200;
 export const BS_ENC_KEYS: usize = 0x4000;
 export const BS_DEC_KEYS: usize = 0x4800;
 export const BS_INPUT: usize = 0x5000;
-export const XTS_TWEAKS: usize = 0x5080;
+export const BS_MASKS: usize = 0x5080;
 /** From this many blocks on, a tail after whole groups of 8 is cheaper as one more bitsliced group,
  * padded in BS_INPUT, than block by block through the vperm kernel; a message shorter than a group
  * pays for the bitsliced key setup too, so it needs more blocks (measured: docs/speed.md). */
@@ -60,13 +59,24 @@ export const STATE_KS: usize = 16; // CTR: keystream block being consumed (16 by
 export const STATE_CTR_MASK: usize = 32; // CTR: which counter bits increment (16 bytes, big-endian bit mask)
 export const STATE_POS: usize = 48; // u32: bytes of the current block already used (CFB128, OFB, CTR)
 
-// GHASH reduction table (ghash.ts), in the region reserved for mode tables.
-export const REM8: usize = 0x3200;
-
-// GCM slot: the GHASH state of one GCM stream, allocated by the host like a state slot. The
-// table depends only on the key, but a slot per stream keeps key.ts untouched and is cheap:
-// building the table is 8 shifts and 248 XORs of 16 bytes.
-export const GCM_SLOT_SIZE: usize = 64 + 4096;
+// GCM slot: the GHASH state of one GCM stream, allocated by the host like a state slot (and
+// wiped by it on release). Everything after GCM_BLOCK is secret (from H or the data): ghash.ts.
+export const GCM_SLOT_SIZE: usize = 3648;
 export const GCM_ACC: usize = 0; // GHASH accumulator Y (16 bytes, as on the wire)
 export const GCM_BLOCK: usize = 16; // 16 bytes of host scratch (length block, last partial block)
-export const GCM_TABLE: usize = 64; // M[b] = P(b)·H for b = 0..255, (hi, lo) u64 pairs, 4 KiB
+// (32..63 unused.) H, H^2, …, H^8 as Karatsuba leaves split into bit classes, 8 x 336 bytes,
+// made by ghashSetup; then the kernel's working area for one group of 8 blocks (896 bytes).
+export const GCM_TABLE: usize = 64;
+export const GCM_SCRATCH: usize = 64 + 8 * 336;
+
+// OCB slot: the state of one OCB3 message (ocb.ts), allocated by the host like a GCM slot.
+export const OCB_SLOT_SIZE: usize = 640;
+export const OCB_OFFSET: usize = 0; // Offset_i of the data (16 bytes)
+export const OCB_CHECKSUM: usize = 16; // XOR of the plaintext blocks
+export const OCB_AAD_OFFSET: usize = 32; // Offset_i of HASH(K, A)
+export const OCB_AAD_SUM: usize = 48; // Sum of HASH(K, A)
+export const OCB_L_STAR: usize = 64; // L_* = E(0)
+export const OCB_L_DOLLAR: usize = 80; // L_$ = double(L_*)
+export const OCB_L: usize = 96; // L_0..L_31, 16 bytes each
+export const OCB_BLOCKS: usize = 608; // u32: data blocks so far (public: a function of lengths)
+export const OCB_AAD_BLOCKS: usize = 612; // u32: AAD blocks so far (public)

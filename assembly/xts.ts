@@ -1,11 +1,11 @@
 // XTS-AES (IEEE 1619-2018, NIST SP 800-38E): C_j = E_K1(P_j ^ T_j) ^ T_j with T_0 = E_K2(i)
 // (computed by the host with encryptOne on K2) and T_(j+1) = T_j · α in GF(2^128), little-endian.
 // The state register holds the tweak of the next block, so a data unit may arrive in several
-// calls. Whole groups of 8 blocks run bitsliced (the 8 tweaks kept in XTS_TWEAKS, wiped after),
+// calls. Whole groups of 8 blocks run bitsliced (the 8 tweaks kept in BS_MASKS, wiped after),
 // the rest through the vperm kernel; ciphertext stealing for a last partial block is done here
 // too (xtsEncryptLast / xtsDecryptLast), so no tweak leaves WASM memory. Constant-time: the
 // tweak doubling is shifts and a mask, and every branch depends on lengths only.
-import { BS_INPUT, KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS, STATE_REG, XTS_TWEAKS } from "./layout";
+import { BS_INPUT, KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS, STATE_REG, BS_MASKS } from "./layout";
 import { vpEncrypt, vpDecrypt } from "./vperm";
 import { bsEncKeys, bsEncrypt8, bsDecKeys, bsDecrypt8, bsWipeKeys } from "./bitsliced.generated";
 
@@ -26,15 +26,15 @@ import { bsEncKeys, bsEncrypt8, bsDecKeys, bsDecrypt8, bsWipeKeys } from "./bits
     const keys = decrypt ? bsDecKeys(key + KEY_DEC, nr) : bsEncKeys(key + KEY_ENC, nr);
     for (; end - p >= 128; p += 128) {
       for (let b: usize = 0; b < 128; b += 16) {
-        v128.store(XTS_TWEAKS + b, t);
+        v128.store(BS_MASKS + b, t);
         v128.store(p + b, v128.xor(v128.load(p + b), t));
         t = double(t);
       }
       if (decrypt) bsDecrypt8(p, keys, nr);
       else bsEncrypt8(p, keys, nr);
-      for (let b: usize = 0; b < 128; b += 16) v128.store(p + b, v128.xor(v128.load(p + b), v128.load(XTS_TWEAKS + b)));
+      for (let b: usize = 0; b < 128; b += 16) v128.store(p + b, v128.xor(v128.load(p + b), v128.load(BS_MASKS + b)));
     }
-    memory.fill(XTS_TWEAKS, 0, 128);
+    memory.fill(BS_MASKS, 0, 128);
     bsWipeKeys(keys, nr);
   }
   const vk = key + (decrypt ? KEY_VP_DEC : KEY_VP_ENC);

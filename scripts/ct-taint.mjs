@@ -120,8 +120,8 @@ const FOLD = new Map([
 ]);
 
 // ---- the public specification, resolved against the module's exported constants -------------
-export const ROLES = Object.freeze(["key", "state", "gcm", "data", "length"]);
-const POINTER_ROLES = new Set(["key", "state", "gcm", "data"]);
+export const ROLES = Object.freeze(["key", "state", "gcm", "ocb", "data", "length"]);
+const POINTER_ROLES = new Set(["key", "state", "gcm", "ocb", "data"]);
 
 function exportedConstants(module) {
   const out = new Map();

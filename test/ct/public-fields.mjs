@@ -6,6 +6,7 @@
 // test, so a new export cannot skip review):
 //   key    pointer to a key slot          state  pointer to a state slot
 //   gcm    pointer to a GCM slot          data   pointer to secret bytes (io, src, dst, key bytes)
+//   ocb    pointer to an OCB slot
 //   length a public integer (byte or bit count)
 // Pointers themselves are public (the host chooses them); what they point at is not.
 
@@ -33,6 +34,15 @@ export const roles = {
   xtsDecrypt: mode,
   xtsEncryptLast: mode, // len: 17..31, the last full block and the partial one
   xtsDecryptLast: mode,
+  ocbSetup: ["key", "ocb"],
+  ocbNonce: ["key", "ocb", "data"], // the formatted nonce block (treated as secret: nothing branches on it)
+  ocbEncrypt: ["key", "ocb", "data", "length"],
+  ocbDecrypt: ["key", "ocb", "data", "length"],
+  ocbEncryptLast: ["key", "ocb", "data", "length"],
+  ocbDecryptLast: ["key", "ocb", "data", "length"],
+  ocbAad: ["key", "ocb", "data", "length"],
+  ocbAadLast: ["key", "ocb", "data", "length"],
+  ocbTag: ["key", "ocb", "data"],
   ghashSetup: ["gcm", "data"], // h: the hash subkey (secret)
   ghash: ["gcm", "data", "data", "length"], // acc (normally gcm + GCM_ACC), io, len
   gcmSlotSize: [],
@@ -52,6 +62,9 @@ export const publicFields = {
     { global: "STATE_CTR_MASK", bytes: 16 },
   ],
   gcm: [],
+  // block counters: how many data / AAD blocks came before, a function of the public lengths
+  // (they choose which L_i a block uses, so that load's address depends on them)
+  ocb: [{ global: "OCB_BLOCKS", bytes: 4 }, { global: "OCB_AAD_BLOCKS", bytes: 4 }],
   data: [],
 };
 
