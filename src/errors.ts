@@ -1,71 +1,113 @@
 // Typed errors. Every error the library throws on bad input or misuse is an AesError with a
-// stable `code`, so callers can branch without parsing messages.
+// stable `code`, so callers can branch without parsing messages. Each class sets its `name`
+// as a string literal: a minifier renames classes, and `name` must not change with it.
 
 export class AesError extends Error {
   readonly code: string;
   constructor(code: string, message: string) {
     super(message);
-    this.name = new.target.name;
+    // A subclass defined elsewhere without a literal name keeps its class name (unminified).
+    this.name = new.target === AesError ? "AesError" : new.target.name;
     this.code = code;
   }
 }
 
 /** Key is not 16, 24 or 32 bytes, or does not match the cipher name's key size. */
 export class KeyLengthError extends AesError {
-  constructor(message: string) { super("ERR_AES_KEY_LENGTH", message); }
+  constructor(message: string) {
+    super("ERR_AES_KEY_LENGTH", message);
+    this.name = "KeyLengthError";
+  }
 }
 
 /** IV / counter block is not 16 bytes (or given where none is allowed). */
 export class IvLengthError extends AesError {
-  constructor(message: string) { super("ERR_AES_IV_LENGTH", message); }
+  constructor(message: string) {
+    super("ERR_AES_IV_LENGTH", message);
+    this.name = "IvLengthError";
+  }
 }
 
 /** Cipher name not one of aes-{128,192,256}-{ecb,cbc,cfb,cfb8,cfb1,ofb,ctr}. */
 export class UnknownCipherError extends AesError {
-  constructor(name: unknown) { super("ERR_AES_UNKNOWN_CIPHER", `unknown cipher ${JSON.stringify(name)}`); }
+  constructor(name: unknown) {
+    super("ERR_AES_UNKNOWN_CIPHER", `unknown cipher ${typeof name === "string" ? JSON.stringify(name) : typeof name}`);
+    this.name = "UnknownCipherError";
+  }
 }
 
-/** Input length not acceptable (e.g. not a multiple of 16 with padding off). */
+/** Input length not acceptable (e.g. not a multiple of 16 with padding off), or an output too small. */
 export class DataLengthError extends AesError {
-  constructor(message: string) { super("ERR_AES_DATA_LENGTH", message); }
+  constructor(message: string) {
+    super("ERR_AES_DATA_LENGTH", message);
+    this.name = "DataLengthError";
+  }
 }
 
 /**
- * Decryption failed (bad padding; later also a bad authentication tag). Deliberately one type
- * with one message, so that the error itself is no padding oracle. No plaintext is released.
+ * Decryption failed (bad padding, bad authentication tag, bad key-wrap integrity value).
+ * Deliberately one type with one message, so that the error itself is no padding oracle. No
+ * plaintext is released, and a caller's output buffer is left as it was.
  */
 export class DecryptionError extends AesError {
-  constructor() { super("ERR_AES_DECRYPT", "decryption failed"); }
+  constructor() {
+    super("ERR_AES_DECRYPT", "decryption failed");
+    this.name = "DecryptionError";
+  }
 }
 
 /** A CTR counter would wrap into counter blocks already used under this key. */
 export class CounterExhaustedError extends AesError {
-  constructor(message: string) { super("ERR_AES_COUNTER_EXHAUSTED", message); }
+  constructor(message: string) {
+    super("ERR_AES_COUNTER_EXHAUSTED", message);
+    this.name = "CounterExhaustedError";
+  }
 }
 
 /** An encrypting mode object was asked to encrypt a second time with the same IV. */
 export class IvReuseError extends AesError {
   constructor() {
     super("ERR_AES_IV_REUSE", "this mode object already encrypted with its IV; make a new one with a fresh IV");
+    this.name = "IvReuseError";
   }
 }
 
-/** Use of a key after dispose(). */
+/** Use of a key after dispose() (or of a stream whose key was disposed). */
 export class DisposedError extends AesError {
-  constructor(what = "key") { super("ERR_AES_DISPOSED", `${what} was disposed`); }
+  constructor(what = "key") {
+    super("ERR_AES_DISPOSED", `${what} was disposed`);
+    this.name = "DisposedError";
+  }
 }
 
-/** Use of a stream after final(). */
+/** Use of a stream after final(), or a bad option value. */
 export class StateError extends AesError {
-  constructor(message: string) { super("ERR_AES_STATE", message); }
+  constructor(message: string) {
+    super("ERR_AES_STATE", message);
+    this.name = "StateError";
+  }
 }
 
 /** An argument of the wrong type (data must be a Uint8Array or another ArrayBufferView). */
 export class InputTypeError extends AesError {
-  constructor(message: string) { super("ERR_AES_INPUT_TYPE", message); }
+  constructor(message: string) {
+    super("ERR_AES_INPUT_TYPE", message);
+    this.name = "InputTypeError";
+  }
+}
+
+/** An ArrayBufferView whose buffer was detached (transferred, e.g. by postMessage or structuredClone). */
+export class DetachedBufferError extends AesError {
+  constructor(what = "data") {
+    super("ERR_AES_DETACHED", `${what} is a view of a detached ArrayBuffer`);
+    this.name = "DetachedBufferError";
+  }
 }
 
 /** The requested backend cannot run here (e.g. WebAssembly blocked by a CSP). */
 export class BackendError extends AesError {
-  constructor(message: string) { super("ERR_AES_BACKEND", message); }
+  constructor(message: string) {
+    super("ERR_AES_BACKEND", message);
+    this.name = "BackendError";
+  }
 }

@@ -1,7 +1,7 @@
 // A node:crypto-shaped facade: createCipheriv / createDecipheriv with OpenSSL names, so code
 // written for Node can swap this library in. Each cipher object owns its expanded key and
 // wipes it at final().
-import { asBytes } from "./bytes.js";
+import { byteLengthOf } from "./bytes.js";
 import { IvLengthError, KeyLengthError, StateError, UnknownCipherError } from "./errors.js";
 import { AesKey } from "./key.js";
 import { BlockStream, type KernelStream } from "./modes/stream.js";
@@ -10,6 +10,7 @@ import { cbcStream } from "./modes/cbc.js";
 import { cfbStream } from "./modes/cfb.js";
 import { ofbStream } from "./modes/ofb.js";
 import { ctrStreamOnce } from "./modes/ctr.js";
+import { opaque } from "./modes/guard.js";
 import { GcmCipher, GcmDecipher, gcmKeyBits, type GcmCipherName, type GcmCipherOptions } from "./gcm-facade.js";
 
 export type CipherName = `aes-${128 | 192 | 256}-${"ecb" | "cbc" | "cfb" | "cfb8" | "cfb1" | "ofb" | "ctr"}`;
@@ -40,18 +41,17 @@ export function parseCipherName(name: unknown): ParsedCipherName {
  */
 function cipherFor(name: string, keyBytes: Uint8Array, iv: Uint8Array | null | undefined, encrypt: boolean): Cipher {
   const { bits, mode } = parseCipherName(name);
-  const k = asBytes(keyBytes, "key");
-  if (k.length !== bits / 8) {
-    throw new KeyLengthError(`key must be ${bits / 8} bytes for aes-${bits}-*, got ${k.length}`);
+  const keyLength = byteLengthOf(keyBytes, "key"); // the key itself goes straight into its slot
+  if (keyLength !== bits / 8) {
+    throw new KeyLengthError(`key must be ${bits / 8} bytes for aes-${bits}-*, got ${keyLength}`);
   }
   if (mode === "ecb") {
-    if (iv != null && asBytes(iv, "iv").length !== 0) {
-      throw new IvLengthError(`aes-${bits}-ecb takes no IV (pass null), got ${asBytes(iv, "iv").length} bytes`);
-    }
+    const ivLength = iv == null ? 0 : byteLengthOf(iv, "iv");
+    if (ivLength !== 0) throw new IvLengthError(`aes-${bits}-ecb takes no IV (pass null), got ${ivLength} bytes`);
   } else if (iv == null) {
     throw new IvLengthError(`aes-${bits}-${mode} needs a 16-byte IV`);
   }
-  const key = new AesKey(k);
+  const key = new AesKey(keyBytes);
   try {
     return new Cipher(key, streamOf(key, mode, iv!, encrypt));
   } catch (e) {
@@ -131,3 +131,5 @@ export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array |
   if (gcmKeyBits(name) !== undefined) return new GcmDecipher(name, key, iv, options);
   return cipherFor(name, key, iv, false);
 }
+
+opaque(Cipher, "Cipher");

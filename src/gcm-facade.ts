@@ -5,10 +5,11 @@
 //
 // One difference from Node: 8- and 4-byte tags need { allowShortTags: true } (SP 800-38D
 // Appendix C), where Node accepts them silently.
-import { asBytes } from "./bytes.js";
+import { byteLengthOf } from "./bytes.js";
 import { IvLengthError, KeyLengthError, StateError, UnknownCipherError } from "./errors.js";
 import { AesKey } from "./key.js";
 import { checkGcmIv, checkTagLength, GcmEncryptor, GcmUnverifiedDecryptor } from "./modes/gcm.js";
+import { opaque, readOptions } from "./modes/guard.js";
 
 export type GcmCipherName = `aes-${128 | 192 | 256}-gcm`;
 export const GCM_CIPHER_NAMES: readonly GcmCipherName[] = ["aes-128-gcm", "aes-192-gcm", "aes-256-gcm"];
@@ -37,16 +38,17 @@ export function gcmKeyBits(name: unknown): 128 | 192 | 256 | undefined {
 function makeKey(name: string, key: Uint8Array, iv: Uint8Array | null | undefined): { aes: AesKey; ivCopy: Uint8Array } {
   const bits = gcmKeyBits(name);
   if (bits === undefined) throw new UnknownCipherError(name);
-  const k = asBytes(key, "key");
-  if (k.length !== bits / 8) throw new KeyLengthError(`key must be ${bits / 8} bytes for aes-${bits}-gcm, got ${k.length}`);
+  const keyLength = byteLengthOf(key, "key"); // the key itself goes straight into its slot
+  if (keyLength !== bits / 8) throw new KeyLengthError(`key must be ${bits / 8} bytes for aes-${bits}-gcm, got ${keyLength}`);
   if (iv == null) throw new IvLengthError(`aes-${bits}-gcm needs an IV (12 bytes is standard)`);
   const ivCopy = checkGcmIv(iv);
-  return { aes: new AesKey(k), ivCopy };
+  return { aes: new AesKey(key), ivCopy };
 }
 
 function checkOptions(options: GcmCipherOptions | undefined): { tagLength: number | undefined; short: boolean } {
-  const short = options?.allowShortTags === true;
-  const given = options?.authTagLength;
+  const o = readOptions(options, ["authTagLength", "allowShortTags"], "GCM cipher options");
+  const short = o.allowShortTags === true;
+  const given = o.authTagLength;
   return { tagLength: given === undefined ? undefined : checkTagLength(given, short), short };
 }
 
@@ -143,3 +145,6 @@ export class GcmDecipher extends GcmFacade<GcmUnverifiedDecryptor> {
     return this;
   }
 }
+
+opaque(GcmCipher, "GcmCipher");
+opaque(GcmDecipher, "GcmDecipher");

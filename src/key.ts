@@ -1,8 +1,8 @@
 // AesKey: one expanded key living in a key slot of the core's memory. Expanded once, reused
 // by every mode object made from it; dispose() zeroes the slot.
-import { asBytes } from "./bytes.js";
+import { asBytes, byteLengthOf, copyBytesInto, outputFor } from "./bytes.js";
 import { DataLengthError, DisposedError, KeyLengthError } from "./errors.js";
-import { track, untrack, type Tracked } from "./lifetime.js";
+import { RECLAIM, track, untrack, type Reclaimer, type Tracked } from "./lifetime.js";
 import { activeCore } from "./wasm/backend.js";
 import type { Core } from "./wasm/core.js";
 import { EcbMode } from "./modes/ecb.js";
@@ -10,40 +10,48 @@ import { CbcMode } from "./modes/cbc.js";
 import { CfbMode, type CfbOptions } from "./modes/cfb.js";
 import { OfbMode } from "./modes/ofb.js";
 import { CtrMode, type CtrOptions } from "./modes/ctr.js";
-import { outputFor, type PaddingOptions } from "./modes/stream.js";
+import type { PaddingOptions } from "./modes/stream.js";
 import { GcmMode, type GcmOptions } from "./modes/gcm.js";
 import { KwMode, KwpMode } from "./modes/kw.js";
+import { opaque } from "./modes/guard.js";
 
-export class AesKey {
+export class AesKey implements Reclaimer {
   /** Key size in bits: 128, 192 or 256. */
   readonly bits: 128 | 192 | 256;
-  /** The backend this key lives in. */
-  readonly core: Core;
+  // Private (not a property): JSON.stringify, util.inspect and structuredClone must never reach
+  // the core, whose memory view would serialise as all of WASM memory.
+  readonly #core: Core;
   #slot: number;
   #decryptionReady = false;
   readonly #ownState: number; // the state slot inside this key's block
-  #stateLent = false;
+  /** The lease of the stream holding the key's own state slot, if one does. */
+  #ownLease: Tracked | undefined;
   readonly #tracked: Tracked;
-  /** Extra state slots lent to streams while the key's own one was taken, by owner (weakly:
-   * a stream dropped without final() must stay collectable for the safety net). */
-  #extraStates?: WeakMap<object, Tracked>;
+  /** Extra state slots lent to live streams while the own one was taken (dispose() wipes them). */
+  #extras: Set<Tracked> | undefined;
 
   constructor(keyBytes: Uint8Array) {
-    const key = asBytes(keyBytes, "key");
-    if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
-      throw new KeyLengthError(`key must be 16, 24 or 32 bytes, got ${key.length}`);
+    const length = byteLengthOf(keyBytes, "key");
+    if (length !== 16 && length !== 24 && length !== 32) {
+      throw new KeyLengthError(`key must be 16, 24 or 32 bytes, got ${length}`);
     }
-    this.bits = (key.length * 8) as 128 | 192 | 256;
-    const core = (this.core = activeCore());
+    this.bits = (length * 8) as 128 | 192 | 256;
+    const core = (this.#core = activeCore());
     this.#slot = core.allocKeyBlock();
     this.#ownState = this.#slot + core.layout.KEY_SLOT_SIZE;
     // The raw key goes where round key 0 goes (the first Nk schedule words are the key itself)
-    // and is expanded in place: it never sits outside the slot that dispose() wipes.
+    // and is expanded in place: it never sits outside the slot that dispose() wipes, nor in a
+    // copy in the JS heap.
     const roundKeys = this.#slot + core.layout.KEY_ENC;
-    core.mem.set(key, roundKeys);
+    copyBytesInto(keyBytes, core.mem, roundKeys, "key");
     // Decryption round keys are derived on first need: CTR, OFB and CFB never use them.
-    core.k.expandEncryptionKey(this.#slot, roundKeys, key.length);
+    core.k.expandEncryptionKey(this.#slot, roundKeys, length);
     this.#tracked = track(this, core, this.#slot, core.keyBlockSize);
+  }
+
+  /** The backend this key lives in. */
+  get core(): Core {
+    return this.#core;
   }
 
   /** The key slot address; throws DisposedError after dispose(). (For modes and tests.) */
@@ -59,47 +67,70 @@ export class AesKey {
   /** Makes the decryption round keys available (ECB/CBC decryption, decryptBlock). */
   prepareDecryption(): void {
     if (this.#decryptionReady) return;
-    this.core.k.expandDecryptionKey(this.slot);
+    this.#core.k.expandDecryptionKey(this.slot);
     this.#decryptionReady = true;
   }
 
   /**
-   * A state slot for a stream: the key's own slot if free, else a new one tracked against
-   * `owner`. Give it back with releaseState.
+   * A state slot for a stream (`lease.ptr`): the key's own slot if free, else a new one. Either
+   * is tracked against `owner`: if the owner is collected without releaseState(), the slot is
+   * wiped and given back. Give it back with releaseState(lease).
    */
-  acquireState(owner: object): number {
+  acquireState(owner: object): Tracked {
     this.slot; // DisposedError
-    if (!this.#stateLent) {
-      this.#stateLent = true;
-      return this.#ownState;
-    }
-    const state = this.core.allocStateSlot();
-    (this.#extraStates ??= new WeakMap()).set(owner, track(owner, this.core, state, this.core.layout.STATE_SLOT_SIZE));
-    return state;
-  }
-
-  /** Wipes a state slot from acquireState and returns it. */
-  releaseState(state: number, owner: object): void {
-    const { core } = this;
+    const core = this.#core;
     const size = core.layout.STATE_SLOT_SIZE;
-    if (state !== this.#ownState) {
-      const tracked = this.#extraStates?.get(owner);
-      if (tracked) {
-        this.#extraStates!.delete(owner);
-        untrack(tracked);
-      }
-      core.release(state, size);
-    } else if (this.#slot >= 0) {
-      core.k.wipe(state, size);
-      this.#stateLent = false;
-    } // else: dispose() already wiped and freed it together with the key
+    if (this.#ownLease === undefined) {
+      return (this.#ownLease = track(owner, core, this.#ownState, size, this));
+    }
+    const lease = track(owner, core, core.allocStateSlot(), size, this);
+    (this.#extras ??= new Set()).add(lease);
+    return lease;
   }
 
-  /** Zeroes the expanded key (and the key's state slot) in WASM memory and frees it. Idempotent. */
+  /** Wipes a state slot from acquireState and gives it back. Idempotent; a no-op after dispose(). */
+  releaseState(lease: Tracked): void {
+    if (!lease.live) return; // given back already, or wiped by dispose()
+    untrack(lease);
+    this.#takeBack(lease);
+  }
+
+  /** @internal The lifetime safety net: `lease`'s owner was collected without releaseState(). */
+  [RECLAIM](lease: Tracked): void {
+    if (this.#slot < 0) return; // dispose() wiped it with the key
+    this.#takeBack(lease);
+  }
+
+  #takeBack(lease: Tracked): void {
+    const core = this.#core;
+    if (lease === this.#ownLease) {
+      this.#ownLease = undefined;
+      core.k.wipe(lease.ptr, lease.size);
+    } else if (this.#extras?.delete(lease)) {
+      core.release(lease.ptr, lease.size);
+    }
+  }
+
+  /**
+   * Zeroes the expanded key, the key's state slot and every state slot still lent to an open
+   * stream in WASM memory, and frees them. Idempotent. Open streams throw DisposedError after.
+   */
   dispose(): void {
     if (this.#slot < 0) return;
+    const core = this.#core;
+    if (this.#extras) {
+      for (const lease of this.#extras) {
+        untrack(lease);
+        core.release(lease.ptr, lease.size);
+      }
+      this.#extras = undefined;
+    }
+    if (this.#ownLease) {
+      untrack(this.#ownLease); // wiped with the key block below
+      this.#ownLease = undefined;
+    }
     untrack(this.#tracked);
-    this.core.release(this.#slot, this.core.keyBlockSize);
+    core.release(this.#slot, core.keyBlockSize);
     this.#slot = -1;
   }
 
@@ -151,17 +182,20 @@ export class AesKey {
   #one(block: Uint8Array, output: Uint8Array | undefined, encrypt: boolean): Uint8Array {
     const b = asBytes(block, "block");
     if (b.length !== 16) throw new DataLengthError(`block must be 16 bytes, got ${b.length}`);
+    const out = outputFor(output, 16); // checked before anything runs
     if (!encrypt) this.prepareDecryption();
     const slot = this.slot;
-    const { mem, io, k } = this.core;
+    const { mem, io, k } = this.#core;
     mem.set(b, io);
     if (encrypt) k.encryptOne(slot, io, io);
     else k.decryptOne(slot, io, io);
-    const out = outputFor(output, 16);
-    out.set(mem.subarray(io, io + 16));
+    out.set(mem.subarray(io, io + 16)); // the block is in the window: any overlap is fine
+    mem.fill(0, io, io + 16); // a plaintext or keystream block
     return out;
   }
 }
+
+opaque(AesKey, "AesKey", (k) => ({ bits: k.bits }));
 
 if (typeof Symbol.dispose === "symbol") {
   (AesKey.prototype as unknown as Record<symbol, () => void>)[Symbol.dispose] = AesKey.prototype.dispose;

@@ -11,23 +11,36 @@
 // and pending owners are held (not collected) until registered.
 // track() returns a handle that untrack() takes, so neither needs a lookup keyed by the owner
 // (hashing the owner object was a measurable part of a short message's cost).
+//
+// A slot that is not the core's to free (a key's own state slot, part of the key's block) is
+// tracked with a Reclaimer: the finalizer hands it back to that instead (the key wipes it and
+// lends it again).
 import type { Core } from "./wasm/core.js";
+
+/** The method a Reclaimer implements (a symbol, so it is no public method of the object). */
+export const RECLAIM: unique symbol = Symbol("reclaim");
+
+/** Takes back a slot whose owner was collected, instead of core.release (e.g. the key that lent it). */
+export interface Reclaimer {
+  [RECLAIM](t: Tracked): void;
+}
 
 /** One tracked slot. Holds no reference to its owner, so the owner can be collected. */
 export class Tracked {
   live = true;
   registered = false;
-  constructor(readonly core: Core, readonly ptr: number, readonly size: number) {}
+  constructor(readonly core: Core, readonly ptr: number, readonly size: number, readonly reclaimer?: Reclaimer) {}
 }
 
-const registry =
-  typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<Tracked>((t) => {
-      if (!t.live) return;
-      t.live = false;
-      t.core.release(t.ptr, t.size);
-    })
-    : undefined;
+/** What the finalizer does for a slot whose owner was collected while it was live. */
+function collected(t: Tracked): void {
+  if (!t.live) return;
+  t.live = false;
+  if (t.reclaimer) t.reclaimer[RECLAIM](t);
+  else t.core.release(t.ptr, t.size);
+}
+
+const registry = typeof FinalizationRegistry === "function" ? new FinalizationRegistry<Tracked>(collected) : undefined;
 
 const FLUSH_DELAY_MS = 1000;
 const FLUSH_BATCH = 1024;
@@ -52,8 +65,8 @@ export function flushPending(): void {
 }
 
 /** Releases the slot if `owner` is collected while the handle is still live. */
-export function track(owner: object, core: Core, ptr: number, size: number): Tracked {
-  const t = new Tracked(core, ptr, size);
+export function track(owner: object, core: Core, ptr: number, size: number, reclaimer?: Reclaimer): Tracked {
+  const t = new Tracked(core, ptr, size, reclaimer);
   if (!registry) return t;
   pendingOwners.push(owner);
   pendingSlots.push(t);

@@ -1,7 +1,7 @@
 // What every mode object offers: one-shot encrypt/decrypt and streaming encryptor/decryptor.
 // A mode object with an IV encrypts once: a second encryption under the same IV is refused
 // (IvReuseError), because for CTR/OFB/CFB it would repeat the keystream.
-import { asBytes } from "../bytes.js";
+import { byteLengthOf } from "../bytes.js";
 import { IvReuseError } from "../errors.js";
 import type { AesKey } from "../key.js";
 import type { KernelStream } from "./stream.js";
@@ -13,14 +13,14 @@ export abstract class Mode<S extends KernelStream = KernelStream> {
 
   /** Encrypts a whole message. `output`, if given, receives the bytes (no allocation). */
   encrypt(data: Uint8Array, output?: Uint8Array): Uint8Array {
-    const src = asBytes(data);
-    return this.encryptor().oneShot(src, output);
+    byteLengthOf(data); // a bad argument is refused before the IV counts as used
+    return this.encryptor().oneShot(data, output);
   }
 
   /** Decrypts a whole message. Nothing is returned or left in `output` if it fails. */
   decrypt(data: Uint8Array, output?: Uint8Array): Uint8Array {
-    const src = asBytes(data);
-    return this.decryptor().oneShot(src, output);
+    byteLengthOf(data);
+    return this.decryptor().oneShot(data, output);
   }
 
   /** A streaming encryptor: update(chunk) ... final(). */

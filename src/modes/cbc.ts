@@ -3,7 +3,8 @@
 // oracles).
 import type { AesKey } from "../key.js";
 import { Mode } from "./base.js";
-import { BlockStream, checkIv, checkPadding, type BulkKernel, type PaddingOptions } from "./stream.js";
+import { opaque, readOptions } from "./guard.js";
+import { BlockStream, checkIv, checkPadding, ivCopy, type BulkKernel, type PaddingOptions } from "./stream.js";
 import type { Padding } from "../padding.js";
 
 const encryptKernel: BulkKernel = (k, key, state, io, n) => k.cbcEncrypt(key, state, io, n);
@@ -12,9 +13,9 @@ const decryptKernel: BulkKernel = (k, key, state, io, n) => k.cbcDecrypt(key, st
 export class CbcMode extends Mode<BlockStream> {
   private readonly padding;
 
-  constructor(key: AesKey, iv: Uint8Array, options: PaddingOptions = {}) {
-    super(key, new Uint8Array(checkIv(iv))); // a copy: Buffer.slice would be a view
-    this.padding = checkPadding(options.padding ?? "pkcs7");
+  constructor(key: AesKey, iv: Uint8Array, options?: PaddingOptions) {
+    super(key, ivCopy(iv)); // a copy: the caller may change theirs
+    this.padding = checkPadding(readOptions(options, ["padding"], "CBC options").padding ?? "pkcs7");
   }
 
   protected stream(encrypt: boolean): BlockStream {
@@ -24,5 +25,8 @@ export class CbcMode extends Mode<BlockStream> {
 
 /** A CBC stream straight from a key; the IV is copied into WASM memory at once. */
 export function cbcStream(key: AesKey, iv: Uint8Array, encrypt: boolean, padding: Padding): BlockStream {
-  return new BlockStream(key, encrypt ? encryptKernel : decryptKernel, checkIv(iv), encrypt, padding);
+  checkIv(iv);
+  return new BlockStream(key, encrypt ? encryptKernel : decryptKernel, iv, encrypt, padding);
 }
+
+opaque(CbcMode, "CbcMode", (m) => ({ bits: m.key.bits }));

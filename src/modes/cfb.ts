@@ -1,11 +1,12 @@
 // CFB with 128-, 8- and 1-bit segments (SP 800-38A §6.3). Safety: the IV must be
 // unpredictable for each message; no integrity. CFB8 and CFB1 run one block encryption per
 // byte / per bit, so they are 16x / 128x slower than CFB128.
-import { asBytes } from "../bytes.js";
+import { asBytes, outputFor } from "../bytes.js";
 import { DataLengthError, StateError } from "../errors.js";
 import type { AesKey } from "../key.js";
 import { Mode } from "./base.js";
-import { ByteStream, checkIv, outputFor, type BulkKernel } from "./stream.js";
+import { ByteStream, checkIv, ivCopy, type BulkKernel } from "./stream.js";
+import { opaque, readOptions } from "./guard.js";
 
 // Indexed by [segment][encrypt]
 const KERNELS: Record<128 | 8 | 1, [decrypt: BulkKernel, encrypt: BulkKernel]> = {
@@ -22,11 +23,11 @@ export interface CfbOptions {
 export class CfbMode extends Mode<ByteStream> {
   readonly segment: 128 | 8 | 1;
 
-  constructor(key: AesKey, iv: Uint8Array, options: CfbOptions = {}) {
-    super(key, new Uint8Array(checkIv(iv))); // a copy: Buffer.slice would be a view
-    const segment = options.segment ?? 128;
+  constructor(key: AesKey, iv: Uint8Array, options?: CfbOptions) {
+    super(key, ivCopy(iv)); // a copy: the caller may change theirs
+    const segment = readOptions(options, ["segment"], "CFB options").segment ?? 128;
     if (segment !== 128 && segment !== 8 && segment !== 1) {
-      throw new StateError(`CFB segment must be 128, 8 or 1 bits, got ${segment}`);
+      throw new StateError(`CFB segment must be 128, 8 or 1 bits, got ${String(segment)}`);
     }
     this.segment = segment;
   }
@@ -50,7 +51,7 @@ export class CfbMode extends Mode<ByteStream> {
       const src = asBytes(data);
       const nbytes = Math.ceil(bitLength / 8);
       if (!Number.isInteger(bitLength) || bitLength < 0 || nbytes > src.length) {
-        throw new DataLengthError(`bitLength must be an integer from 0 to ${src.length * 8}, got ${bitLength}`);
+        throw new DataLengthError(`bitLength must be an integer from 0 to ${src.length * 8}, got ${String(bitLength)}`);
       }
       const out = outputFor(output, nbytes);
       stream.runBits(src.subarray(0, nbytes), out, bitLength);
@@ -64,5 +65,8 @@ export class CfbMode extends Mode<ByteStream> {
 
 /** A CFB stream straight from a key; the IV is copied into WASM memory at once. */
 export function cfbStream(key: AesKey, iv: Uint8Array, segment: 128 | 8 | 1, encrypt: boolean): ByteStream {
-  return new ByteStream(key, KERNELS[segment][encrypt ? 1 : 0], checkIv(iv), segment === 1 ? 8 : 1);
+  checkIv(iv);
+  return new ByteStream(key, KERNELS[segment][encrypt ? 1 : 0], iv, segment === 1 ? 8 : 1);
 }
+
+opaque(CfbMode, "CfbMode", (m) => ({ bits: m.key.bits, segment: m.segment }));

@@ -14,7 +14,8 @@ import { CounterExhaustedError, StateError } from "../errors.js";
 import { addToCounter, checkCounterBits, counterMask, counterSpace, toBlockIndex } from "../counter.js";
 import type { AesKey } from "../key.js";
 import { Mode } from "./base.js";
-import { ByteStream, checkIv, type BulkKernel } from "./stream.js";
+import { ByteStream, checkIv, ivCopy, type BulkKernel } from "./stream.js";
+import { opaque, readOptions } from "./guard.js";
 
 const kernel: BulkKernel = (k, key, state, io, n) => k.ctr(key, state, io, n);
 
@@ -33,14 +34,14 @@ export class CtrMode extends Mode<CtrStream> {
   readonly maxBlocks: number;
 
   constructor(key: AesKey, counterBlock: Uint8Array, options?: CtrOptions) {
-    // new Uint8Array(x) copies; x.slice() would not when x is a Node Buffer.
-    super(key, new Uint8Array(checkIv(counterBlock, "counter block")));
-    this.counterBits = checkCounterBits(options?.counterBits ?? 128);
+    super(key, ivCopy(counterBlock, "counter block")); // a private copy: seek() reads it
+    const o = readOptions(options, ["counterBits", "maxBlocks"], "CTR options");
+    this.counterBits = checkCounterBits(o.counterBits ?? 128);
     // A JS process cannot stream 2^49 blocks (2^53 bytes), so wider counters need no limit.
     const space = this.counterBits >= 49 ? Infinity : 2 ** this.counterBits;
-    const max = options?.maxBlocks ?? Infinity;
+    const max = o.maxBlocks ?? Infinity;
     if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) {
-      throw new StateError(`maxBlocks must be a non-negative integer, got ${max}`);
+      throw new StateError(`maxBlocks must be a non-negative integer, got ${String(max)}`);
     }
     this.maxBlocks = Math.min(space, max);
   }
@@ -76,8 +77,8 @@ export class CtrMode extends Mode<CtrStream> {
  * copies into WASM memory at once. 128-bit counter, no block limit (OpenSSL's aes-*-ctr).
  */
 export function ctrStreamOnce(key: AesKey, counterBlock: Uint8Array, encrypt: boolean): CtrStream {
-  const block = checkIv(counterBlock, "counter block");
-  return new CtrStream(key, block, 128, Infinity, encrypt, /* seekable */ false);
+  checkIv(counterBlock, "counter block");
+  return new CtrStream(key, counterBlock, 128, Infinity, encrypt, /* seekable */ false);
 }
 
 export class CtrStream extends ByteStream {
@@ -90,6 +91,8 @@ export class CtrStream extends ByteStream {
   constructor(key: AesKey, counterBlock: Uint8Array, private readonly counterBits: number,
     private readonly maxBlocks: number, private readonly encrypting = false, seekable = true) {
     super(key, kernel, counterBlock);
+    // Seekable streams come from a CtrMode, with the mode's private copy; others (ctrStreamOnce)
+    // get the caller's object, which is only copied (in super) and not kept.
     this.initial = seekable ? counterBlock : null;
     const core = key.core;
     core.mem.set(counterMask(counterBits), this.state + core.layout.STATE_CTR_MASK);
@@ -151,3 +154,6 @@ export class CtrStream extends ByteStream {
   }
 
 }
+
+opaque(CtrMode, "CtrMode", (m) => ({ bits: m.key.bits }));
+opaque(CtrStream, "CtrStream", (s) => ({ bits: (s as unknown as { key: AesKey }).key.bits, position: s.position }));

@@ -2,6 +2,7 @@
 // leaks patterns; use it only for single random blocks or to build other modes.
 import type { AesKey } from "../key.js";
 import { Mode } from "./base.js";
+import { opaque, readOptions } from "./guard.js";
 import { BlockStream, checkPadding, type BulkKernel, type PaddingOptions } from "./stream.js";
 import type { Padding } from "../padding.js";
 
@@ -11,9 +12,9 @@ const decryptKernel: BulkKernel = (k, key, _state, io, n) => k.ecbDecrypt(key, i
 export class EcbMode extends Mode<BlockStream> {
   private readonly padding;
 
-  constructor(key: AesKey, options: PaddingOptions = {}) {
+  constructor(key: AesKey, options?: PaddingOptions) {
     super(key, null);
-    this.padding = checkPadding(options.padding ?? "pkcs7");
+    this.padding = checkPadding(readOptions(options, ["padding"], "ECB options").padding ?? "pkcs7");
   }
 
   protected stream(encrypt: boolean): BlockStream {
@@ -25,3 +26,5 @@ export class EcbMode extends Mode<BlockStream> {
 export function ecbStream(key: AesKey, encrypt: boolean, padding: Padding): BlockStream {
   return new BlockStream(key, encrypt ? encryptKernel : decryptKernel, null, encrypt, padding);
 }
+
+opaque(EcbMode, "EcbMode", (m) => ({ bits: m.key.bits }));

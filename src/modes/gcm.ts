@@ -8,14 +8,14 @@
 // Data path per chunk, through the core's IO window: the bytes of an unfinished GHASH block
 // (kept in the GCM slot's scratch block) are put in front of the chunk, so the CTR kernel
 // and the GHASH kernel each run once over the chunk and no partial block crosses a call.
-import { asBytes } from "../bytes.js";
+import { asBytes, outputFor, unaliased } from "../bytes.js";
 import { counterMask } from "../counter.js";
 import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, StateError } from "../errors.js";
 import { TagLengthError } from "../aead-errors.js";
 import { track, untrack, type Tracked } from "../lifetime.js";
 import { GCM_ACC, GCM_BLOCK } from "../wasm/abi.js";
 import type { AesKey } from "../key.js";
-import { outputFor } from "./stream.js";
+import { readOptions, opaque } from "./guard.js";
 
 /** Most plaintext one (key, IV) may encrypt: 2^39 − 256 bits (SP 800-38D §5.2.1.1). */
 export const GCM_MAX_DATA_BYTES = 2 ** 36 - 32;
@@ -64,11 +64,11 @@ class GcmEngine {
   private readonly gcm: number;
   private readonly tracked: Tracked;
   private readonly state: number;
+  private readonly lease: Tracked;
   private readonly ek0 = new Uint8Array(16); // E_K(J0), masks the tag
   private pend = 0; // bytes of the unfinished GHASH block at gcm + GCM_BLOCK
   private inData = false;
   private tagged = false;
-  private ioUsed = 16; // how much of the IO window to wipe at finish()
   aadBytes = 0;
   dataBytes = 0;
   finished = false;
@@ -79,7 +79,8 @@ class GcmEngine {
     this.gcm = core.allocGcmSlot();
     this.tracked = track(this, core, this.gcm, core.gcmSlotSize);
     try {
-      this.state = key.acquireState(this);
+      this.lease = key.acquireState(this);
+      this.state = this.lease.ptr;
     } catch (e) {
       untrack(this.tracked);
       core.release(this.gcm, core.gcmSlotSize);
@@ -133,7 +134,8 @@ class GcmEngine {
   /**
    * Runs `src` through CTR into `dst` (same length), hashing the ciphertext: after encryption
    * when encrypting, before decryption when decrypting. `hash`/`crypt` false skip one half
-   * (the two passes of one-shot decryption).
+   * (the two passes of one-shot decryption). `src` must follow the output rule (unaliased) for
+   * `dst`. The window is wiped before this returns: no plaintext or keystream stays in it.
    */
   data(src: Uint8Array, dst: Uint8Array | null, encrypt: boolean, hash = true, crypt = true): void {
     this.assertOpen();
@@ -156,27 +158,32 @@ class GcmEngine {
     const room = core.ioSize - 128;
     const acc = this.gcm + GCM_ACC;
     const blk = this.gcm + GCM_BLOCK;
-    for (let off = 0; off < src.length; off += room) {
-      const n = Math.min(room, src.length - off);
-      const mem = core.mem;
-      const pend = hash ? this.pend : 0;
-      const at = io + pend;
-      mem.copyWithin(io, blk, blk + pend);
-      mem.set(src.subarray(off, off + n), at);
-      const total = pend + n;
-      const whole = total - (total % 16);
-      if (hash && !encrypt) {
-        k.ghash(this.gcm, acc, io, whole);
-        mem.copyWithin(blk, io + whole, io + total);
+    let used = 0;
+    try {
+      for (let off = 0; off < src.length; off += room) {
+        const n = Math.min(room, src.length - off);
+        const mem = core.mem;
+        const pend = hash ? this.pend : 0;
+        const at = io + pend;
+        mem.copyWithin(io, blk, blk + pend);
+        mem.set(src.subarray(off, off + n), at);
+        const total = pend + n;
+        const whole = total - (total % 16);
+        if (hash && !encrypt) {
+          k.ghash(this.gcm, acc, io, whole);
+          mem.copyWithin(blk, io + whole, io + total);
+        }
+        if (crypt) k.ctr(key, this.state, at, n);
+        if (hash && encrypt) {
+          k.ghash(this.gcm, acc, io, whole);
+          mem.copyWithin(blk, io + whole, io + total);
+        }
+        if (dst) dst.set(mem.subarray(at, at + n), off);
+        if (hash) this.pend = total - whole;
+        used = Math.max(used, total);
       }
-      if (crypt) k.ctr(key, this.state, at, n);
-      if (hash && encrypt) {
-        k.ghash(this.gcm, acc, io, whole);
-        mem.copyWithin(blk, io + whole, io + total);
-      }
-      if (dst) dst.set(mem.subarray(at, at + n), off);
-      if (hash) this.pend = total - whole;
-      this.ioUsed = Math.max(this.ioUsed, total);
+    } finally {
+      if (used > 0) core.mem.fill(0, io, io + used);
     }
   }
 
@@ -200,10 +207,9 @@ class GcmEngine {
     this.finished = true;
     const core = this.key.core;
     this.ek0.fill(0);
-    this.key.releaseState(this.state, this);
+    this.key.releaseState(this.lease);
     untrack(this.tracked);
     core.release(this.gcm, core.gcmSlotSize);
-    core.mem.fill(0, core.io, core.io + this.ioUsed); // plaintext passed through it
   }
 
   /** Hashes bytes as a continuous string (whole blocks now, a partial block kept for later). */
@@ -212,17 +218,22 @@ class GcmEngine {
     const { io, k } = core;
     const room = core.ioSize - 16;
     const blk = this.gcm + GCM_BLOCK;
-    for (let off = 0; off < src.length; off += room) {
-      const n = Math.min(room, src.length - off);
-      const mem = core.mem;
-      mem.copyWithin(io, blk, blk + this.pend);
-      mem.set(src.subarray(off, off + n), io + this.pend);
-      const total = this.pend + n;
-      const whole = total - (total % 16);
-      k.ghash(this.gcm, this.gcm + GCM_ACC, io, whole);
-      mem.copyWithin(blk, io + whole, io + total);
-      this.pend = total - whole;
-      this.ioUsed = Math.max(this.ioUsed, total);
+    let used = 0;
+    try {
+      for (let off = 0; off < src.length; off += room) {
+        const n = Math.min(room, src.length - off);
+        const mem = core.mem;
+        mem.copyWithin(io, blk, blk + this.pend);
+        mem.set(src.subarray(off, off + n), io + this.pend);
+        const total = this.pend + n;
+        const whole = total - (total % 16);
+        k.ghash(this.gcm, this.gcm + GCM_ACC, io, whole);
+        mem.copyWithin(blk, io + whole, io + total);
+        this.pend = total - whole;
+        used = Math.max(used, total);
+      }
+    } finally {
+      if (used > 0) core.mem.fill(0, io, io + used);
     }
   }
 
@@ -269,18 +280,24 @@ export class GcmEncryptor {
 
   update(data: Uint8Array, output?: Uint8Array): Uint8Array {
     const src = asBytes(data);
+    if (output === undefined) {
+      const fresh = outputFor(undefined, src.length);
+      this.#engine.data(src, fresh, true);
+      return fresh;
+    }
     const out = outputFor(output, src.length);
-    this.#engine.data(src, out, true);
+    this.#engine.data(unaliased(src, out), out, true);
     return out;
   }
 
   /** Ends encryption (GCM has no output left) and computes the tag. */
   final(output?: Uint8Array): Uint8Array {
+    const out = outputFor(output, 0);
     const full = this.#engine.tag();
     this.#engine.finish();
     this.#tag = full.slice(0, this.tagLength);
     full.fill(0);
-    return outputFor(output, 0);
+    return out;
   }
 
   /** The authentication tag, `tagLength` bytes; available after final(). */
@@ -346,7 +363,7 @@ export class GcmUnverifiedDecryptor {
   update(data: Uint8Array, output?: Uint8Array): Uint8Array {
     const src = asBytes(data);
     const out = outputFor(output, src.length);
-    this.#engine.data(src, out, false);
+    this.#engine.data(output === undefined ? src : unaliased(src, out), out, false);
     return out;
   }
 
@@ -376,6 +393,7 @@ export class GcmUnverifiedDecryptor {
     try {
       if (src.length < tagLength) throw new DecryptionError();
       const body = src.subarray(0, src.length - tagLength);
+      const out = outputFor(output, body.length); // checked first; written only after the tag matched
       // Pass 1 hashes the ciphertext only; no plaintext exists until the tag has matched.
       this.#engine.data(body, null, false, true, false);
       const full = this.#engine.tag();
@@ -383,8 +401,7 @@ export class GcmUnverifiedDecryptor {
       full.fill(0);
       if (!ok) throw new DecryptionError();
       // Pass 2: the CTR state is still at inc32(J0), untouched by pass 1.
-      const out = outputFor(output, body.length);
-      this.#engine.data(body, out, false, false, true);
+      this.#engine.data(output === undefined ? body : unaliased(body, out), out, false, false, true);
       return out;
     } finally {
       this.#engine.finish();
@@ -403,11 +420,12 @@ export class GcmMode {
   readonly #allowShortTags: boolean;
   #encrypted = false;
 
-  constructor(readonly key: AesKey, iv: Uint8Array, options: GcmOptions = {}) {
+  constructor(readonly key: AesKey, iv: Uint8Array, options?: GcmOptions) {
+    const o = readOptions(options, ["aad", "tagLength", "allowShortTags"], "GCM options");
     this.iv = checkGcmIv(iv);
-    this.#allowShortTags = options.allowShortTags === true;
-    this.tagLength = checkTagLength(options.tagLength ?? 16, this.#allowShortTags);
-    this.#aad = options.aad === undefined ? undefined : new Uint8Array(asBytes(options.aad, "aad"));
+    this.#allowShortTags = o.allowShortTags === true;
+    this.tagLength = checkTagLength(o.tagLength ?? 16, this.#allowShortTags);
+    this.#aad = o.aad === undefined ? undefined : new Uint8Array(asBytes(o.aad, "aad"));
     key.slot; // DisposedError early
   }
 
@@ -442,3 +460,7 @@ export class GcmMode {
     return new GcmUnverifiedDecryptor(this.key, this.iv, this.tagLength, this.#allowShortTags, this.#aad, tag);
   }
 }
+
+opaque(GcmMode, "GcmMode", (m) => ({ bits: m.key.bits, tagLength: m.tagLength }));
+opaque(GcmEncryptor, "GcmEncryptor", (e) => ({ tagLength: e.tagLength }));
+opaque(GcmUnverifiedDecryptor, "GcmUnverifiedDecryptor");

@@ -6,16 +6,27 @@
 // The 64-bit halves live in the core's IO window: A at io, the n 64-bit registers R[1..n]
 // after it, and one 16-byte work block at the end, so each of the 6n steps is one encryptOne
 // call on memory the core already holds (no copies per step).
-import { asBytes } from "../bytes.js";
+import { asBytes, viewBytes } from "../bytes.js";
 import { DataLengthError, DecryptionError } from "../errors.js";
 import type { AesKey } from "../key.js";
+import { opaque } from "./guard.js";
 
 const KW_IV = new Uint8Array([0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6]);
 const KWP_ICV = [0xa6, 0x59, 0x59, 0xa6];
 
-/** Longest key data the IO window holds (both ways); far beyond any real key. */
+/**
+ * Longest WRAPPED value the IO window holds: A and the n registers (8(n+1) bytes) plus the
+ * 16-byte work block after them. Unwrap refuses anything longer; wrap takes key data up to
+ * maxKeyData, 8 bytes less, so that everything wrap makes, unwrap takes back. Both far beyond
+ * any real key.
+ */
 function maxBytes(key: AesKey): number {
-  return key.core.ioSize - 32;
+  return key.core.ioSize - 16;
+}
+
+/** Longest key data wrap() takes (KWP: before padding, which never passes a multiple of 8). */
+function maxKeyData(key: AesKey): number {
+  return maxBytes(key) - 8;
 }
 
 /** Wrapping function W (RFC 3394 §2.2.1): `a` (8 bytes) and `p` (8n bytes, n ≥ 2) → 8(n+1) bytes. */
@@ -101,10 +112,10 @@ export class KwMode {
 
   /** Wraps `keyData` (16..8k bytes, a multiple of 8) into keyData.length + 8 bytes. */
   wrap(keyData: Uint8Array): Uint8Array {
-    const p = asBytes(keyData, "keyData");
+    const p = viewBytes(keyData, "keyData"); // a view, not a copy: key material
     // 8-byte data: RFC 3394 would encrypt one block, SP 800-38F defines no such case; refused.
-    if (p.length < 16 || p.length % 8 !== 0 || p.length > maxBytes(this.key)) {
-      throw new DataLengthError(`AES-KW wraps 16 or more bytes in multiples of 8, got ${p.length}`);
+    if (p.length < 16 || p.length % 8 !== 0 || p.length > maxKeyData(this.key)) {
+      throw new DataLengthError(`AES-KW wraps 16 to ${maxKeyData(this.key)} bytes in multiples of 8, got ${p.length}`);
     }
     return wrapCore(this.key, KW_IV, p);
   }
@@ -131,9 +142,9 @@ export class KwpMode {
 
   /** Wraps `keyData` (1 or more bytes) into 8·ceil(len/8) + 8 bytes. */
   wrap(keyData: Uint8Array): Uint8Array {
-    const p = asBytes(keyData, "keyData");
-    if (p.length < 1 || p.length > maxBytes(this.key)) {
-      throw new DataLengthError(`AES-KWP wraps 1 or more bytes, got ${p.length}`);
+    const p = viewBytes(keyData, "keyData"); // a view, not a copy: key material
+    if (p.length < 1 || p.length > maxKeyData(this.key)) {
+      throw new DataLengthError(`AES-KWP wraps 1 to ${maxKeyData(this.key)} bytes, got ${p.length}`);
     }
     const padded = new Uint8Array(Math.ceil(p.length / 8) * 8);
     padded.set(p);
@@ -196,3 +207,6 @@ export class KwpMode {
     return out;
   }
 }
+
+opaque(KwMode, "KwMode", (m) => ({ bits: m.key.bits }));
+opaque(KwpMode, "KwpMode", (m) => ({ bits: m.key.bits }));

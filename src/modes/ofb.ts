@@ -3,13 +3,14 @@
 // integrity).
 import type { AesKey } from "../key.js";
 import { Mode } from "./base.js";
-import { ByteStream, checkIv, type BulkKernel } from "./stream.js";
+import { opaque } from "./guard.js";
+import { ByteStream, checkIv, ivCopy, type BulkKernel } from "./stream.js";
 
 const kernel: BulkKernel = (k, key, state, io, n) => k.ofb(key, state, io, n);
 
 export class OfbMode extends Mode<ByteStream> {
   constructor(key: AesKey, iv: Uint8Array) {
-    super(key, new Uint8Array(checkIv(iv))); // a copy: Buffer.slice would be a view
+    super(key, ivCopy(iv)); // a copy: the caller may change theirs
   }
 
   protected stream(_encrypt: boolean): ByteStream {
@@ -19,5 +20,8 @@ export class OfbMode extends Mode<ByteStream> {
 
 /** An OFB stream straight from a key; the IV is copied into WASM memory at once. */
 export function ofbStream(key: AesKey, iv: Uint8Array): ByteStream {
-  return new ByteStream(key, kernel, checkIv(iv));
+  checkIv(iv);
+  return new ByteStream(key, kernel, iv);
 }
+
+opaque(OfbMode, "OfbMode", (m) => ({ bits: m.key.bits }));

@@ -4,6 +4,7 @@ import { Transform } from "node:stream";
 import type { CipherStream } from "../modes/stream.js";
 
 export function toNodeTransform(cipher: CipherStream): Transform {
+  let ended = false;
   return new Transform({
     transform(chunk: Uint8Array, _encoding, callback) {
       try {
@@ -13,11 +14,25 @@ export function toNodeTransform(cipher: CipherStream): Transform {
       }
     },
     flush(callback) {
+      ended = true;
       try {
         callback(null, cipher.final());
       } catch (e) {
         callback(e as Error);
       }
+    },
+    // Destroyed before the end (an error upstream, destroy()): end the cipher stream now, so
+    // its state slot is wiped at once rather than when the stream is garbage-collected.
+    destroy(error, callback) {
+      if (!ended) {
+        ended = true;
+        try {
+          cipher.final();
+        } catch {
+          // a padding or tag failure of an unfinished message: nothing is released anyway
+        }
+      }
+      callback(error);
     },
   });
 }

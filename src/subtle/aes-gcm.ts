@@ -5,7 +5,7 @@
 // Failures (bad tag, data shorter than the tag, tagLength not in the list, empty IV) are
 // OperationError, as in the spec; a tagLength outside 0..255 is WebIDL's TypeError (octet).
 import type { AlgorithmHandler, AlgorithmParams } from "./algorithm.js";
-import { bufferSource, bytesMember, integerMember } from "./convert.js";
+import { bufferSource, bytesMember, integerMember, optionalMember } from "./convert.js";
 import { OperationError } from "./errors.js";
 import type { GcmOptions } from "../modes/gcm.js";
 
@@ -13,9 +13,10 @@ const TAG_BITS: readonly number[] = [32, 64, 96, 104, 112, 120, 128];
 
 function gcmParams(params: AlgorithmParams): { iv: Uint8Array; options: GcmOptions } {
   // WebIDL converts every member before the operation checks any of them.
-  const aad = params.additionalData === undefined ? undefined : bufferSource(params.additionalData, "algorithm.additionalData");
+  const additionalData = optionalMember(params, "additionalData");
+  const aad = additionalData === undefined ? undefined : bufferSource(additionalData, "algorithm.additionalData");
   const iv = bytesMember(params, "iv");
-  const tagBits = params.tagLength === undefined ? 128 : integerMember(params, "tagLength", 255); // [EnforceRange] octet
+  const tagBits = optionalMember(params, "tagLength") === undefined ? 128 : integerMember(params, "tagLength", 255); // [EnforceRange] octet
   if (!TAG_BITS.includes(tagBits)) {
     throw new OperationError(`AES-GCM tagLength must be 32, 64, 96, 104, 112, 120 or 128 bits, got ${tagBits}`);
   }

@@ -1,5 +1,9 @@
 // WebIDL-style argument conversion for the facade: what crypto.subtle does to its arguments
 // before any work, with the same error names (TypeError for a wrong type or a missing member).
+// One deliberate difference: dictionary members are read from the object's OWN properties only
+// (WebIDL also reads inherited ones), so a polluted Object.prototype cannot supply an
+// `additionalData`, `tagLength`, `length` or `iv` the caller never passed.
+import { ownValue } from "../modes/guard.js";
 import { SubtleTypeError } from "./errors.js";
 
 /** A copy of a BufferSource's bytes (WebCrypto copies its inputs when the call is made). */
@@ -12,9 +16,14 @@ export function bufferSource(value: unknown, what: string): Uint8Array {
   throw new SubtleTypeError(`${what} must be an ArrayBuffer or ArrayBufferView`);
 }
 
+/** An optional member of an algorithm dictionary (own property; undefined when absent). */
+export function optionalMember(params: Record<string, unknown>, name: string): unknown {
+  return ownValue(params, name);
+}
+
 /** A required member of an algorithm dictionary. */
 export function member(params: Record<string, unknown>, name: string): unknown {
-  const value = params[name];
+  const value = ownValue(params, name);
   if (value === undefined) throw new SubtleTypeError(`algorithm.${name} is required`);
   return value;
 }

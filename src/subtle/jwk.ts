@@ -1,6 +1,7 @@
 // JSON Web Key (RFC 7517/7518 'oct' keys) import and export for the AES algorithms, with the
 // checks WebCrypto makes on import (each failure a DataError).
 import type { AlgorithmHandler } from "./algorithm.js";
+import { readOptions } from "../modes/guard.js";
 import { DataError } from "./errors.js";
 import type { JsonWebKey, KeyUsage } from "./types.js";
 
@@ -71,7 +72,9 @@ export function jwkAlg(handler: AlgorithmHandler, keyBytes: number): string {
 }
 
 /** The raw key bytes of a JWK, checked against the algorithm, usages and extractability asked for. */
-export function importJwk(jwk: JsonWebKey, handler: AlgorithmHandler, extractable: boolean, usages: readonly KeyUsage[]): Uint8Array {
+export function importJwk(input: JsonWebKey, handler: AlgorithmHandler, extractable: boolean, usages: readonly KeyUsage[]): Uint8Array {
+  // Own members only, each read once (a polluted Object.prototype supplies no alg/ext/key_ops).
+  const jwk = readOptions(input, ["kty", "k", "alg", "use", "key_ops", "ext"], "JWK");
   if (jwk.kty !== "oct") throw new DataError(`JWK kty must be "oct", got ${JSON.stringify(jwk.kty)}`);
   if (typeof jwk.k !== "string") throw new DataError("JWK k is missing");
   const bytes = fromBase64url(jwk.k);

@@ -9,7 +9,7 @@ import { aesKey } from "../key.js";
 import { AesError } from "../errors.js";
 import type { AlgorithmHandler, AlgorithmParams, CipherOperation } from "./algorithm.js";
 import { findAlgorithm } from "./algorithms.js";
-import { bufferSource, integerMember, toArrayBuffer } from "./convert.js";
+import { bufferSource, integerMember, optionalMember, toArrayBuffer } from "./convert.js";
 import { AesCryptoKey, secretOf } from "./crypto-key.js";
 import { DataError, InvalidAccessError, NotSupportedError, OperationError, SubtleError, SubtleSyntaxError, SubtleTypeError } from "./errors.js";
 import { exportJwk, importJwk } from "./jwk.js";
@@ -22,11 +22,12 @@ const KEY_USAGES: readonly string[] = ["encrypt", "decrypt", "sign", "verify", "
 /** Algorithm normalization: a known name, as a string or a dictionary's `name`. */
 function normalize(algorithm: unknown): { handler: AlgorithmHandler; params: AlgorithmParams } {
   const params: AlgorithmParams = typeof algorithm === "string" ? { name: algorithm } : (algorithm as AlgorithmParams);
-  if (params === null || typeof params !== "object" || params.name === undefined) {
+  const name = params !== null && typeof params === "object" ? optionalMember(params, "name") : undefined;
+  if (name === undefined) {
     throw new SubtleTypeError("algorithm must be a name or an object with a name");
   }
-  const handler = findAlgorithm(String(params.name));
-  if (!handler) throw new NotSupportedError(`algorithm ${JSON.stringify(String(params.name))} is not supported`);
+  const handler = findAlgorithm(String(name));
+  if (!handler) throw new NotSupportedError(`algorithm ${JSON.stringify(String(name))} is not supported`);
   return { handler, params };
 }
 
