@@ -1,12 +1,13 @@
 // GHASH kernel throughput: two (or more) WASM modules that export the GHASH ABI
 // (ghashSetup, ghash, gcmSlotSize, heapBase) side by side, in interleaved rounds.
 //   node scripts/bench-ghash.mjs [new.wasm] --vs old.wasm [--also a.wasm,b.wasm]
-//                                [--rounds 31] [--ms 20] [--gcm full.wasm] [--no-check]
+//                                [--rounds 31] [--ms 20] [--gcm full.wasm] [--no-check] [--cpu]
 // new.wasm defaults to build/aes.wasm. Each round times, for every module in turn:
 //   1 MiB    ghashSetup once, then one ghash call over 1 MiB (repeated for ~--ms ms);
 //   64 B     ghashSetup + one ghash call over 64 bytes (what a short GCM message pays).
-// Reported: MB/s (median of rounds) per module and the median over rounds of the per-round
-// ratio module / --vs (paired, so drift on a shared machine cancels).
+// Reported: MB/s (median of rounds, and the best round: closest to an unloaded machine) per
+// module and the median over rounds of the per-round ratio module / --vs (paired, so drift on a
+// shared machine cancels).
 // Before timing, every module's ghash is checked against SP 800-38D Algorithm 1 (BigInt).
 //
 // --gcm full.wasm: also AES-128-GCM encryption of 1 MiB (12-byte IV, 16 bytes of AAD) through
@@ -14,10 +15,10 @@
 // window, copies in and out included), against @noble/ciphers' gcm, paired per round; the tag
 // and ciphertext are checked against node:crypto first.
 //
-// The table-driven GHASH this replaced (Shoup 8-bit tables, before commit "GHASH without
-// tables") can be rebuilt for --vs with:
-//   mkdir -p /tmp/old && git show <commit>^:assembly/ghash.ts > /tmp/old/ghash.ts &&
-//   git show <commit>^:assembly/layout.ts > /tmp/old/layout.ts && (entry: see below) and
+// The table-driven GHASH this replaced (Shoup 8-bit tables; the constant-time kernel landed in
+// commit 867e3bd, so 867e3bd^ still has the tables) can be rebuilt for --vs with:
+//   mkdir -p /tmp/old && git show 867e3bd^:assembly/ghash.ts > /tmp/old/ghash.ts &&
+//   git show 867e3bd^:assembly/layout.ts > /tmp/old/layout.ts && (entry: see below) and
 //   cd /tmp/old && asc entry.ts --outFile /tmp/ghash-table.wasm --runtime stub --use abort= \
 //     --enable simd -O3 --noAssert --memoryBase 131072 --initialMemory 4
 // with /tmp/old/entry.ts:
@@ -25,6 +26,7 @@
 //   export { ghashSetup, ghash } from "./ghash"; buildGhashTables();
 //   export function gcmSlotSize(): usize { return GCM_SLOT_SIZE; }
 //   export function heapBase(): usize { return __heap_base; }
+// and the new kernel alone from assembly/ghash-standalone.ts (see its header).
 // (run asc outside the repository, or it also compiles asconfig.json's entries).
 import fs from "node:fs";
 import crypto from "node:crypto";
@@ -40,6 +42,10 @@ const VS = opt("--vs", "");
 const ALSO = opt("--also", "");
 const GCM = opt("--gcm", "");
 const noCheck = args.includes("--no-check");
+// --cpu: time with the process's CPU time (process.cpuUsage) instead of the wall clock, so time
+// the process spends descheduled on a busy shared machine is not counted.
+const useCpu = args.includes("--cpu");
+const now = useCpu ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();
 const main = args.find((a) => !a.startsWith("--")) ?? "build/aes.wasm";
 const paths = [main, ...(VS ? [VS] : []), ...(ALSO ? ALSO.split(",") : [])];
 
@@ -109,12 +115,12 @@ if (!noCheck) {
 // ---- timing --------------------------------------------------------------------------------
 function time(fn, bytes, ms = WINDOW_MS) {
   let n = 0;
-  const t0 = performance.now();
+  const t0 = now();
   let t = t0;
   do {
     fn();
     n++;
-    t = performance.now();
+    t = now();
   } while (t - t0 < ms);
   return (n * bytes) / (t - t0) / 1000; // MB/s
 }
@@ -228,14 +234,14 @@ const median = (a) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const f = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-console.log(`\nGHASH, MB/s: median of ${ROUNDS} interleaved rounds (~${WINDOW_MS} ms each), Node ${process.version}`);
+console.log(`\nGHASH, MB/s: median of ${ROUNDS} interleaved rounds (~${WINDOW_MS} ms ${useCpu ? "CPU time" : "wall clock"} each), Node ${process.version}`);
 for (const name of ["1 MiB", "64 B"]) {
   const rows = cases.filter((c) => c.name === name);
   const ref = rows.find((c) => c.mod.path === VS);
   console.log(`\n${name}${name === "64 B" ? " (ghashSetup + one ghash call)" : ""}`);
   for (const c of rows) {
     const ratio = ref && c !== ref ? `  ${median(c.samples.map((s, i) => s / ref.samples[i])).toFixed(2)}x vs ${VS}` : "";
-    console.log(`  ${c.mod.path.padEnd(28)} ${f(median(c.samples)).padStart(7)} MB/s${ratio}`);
+    console.log(`  ${c.mod.path.padEnd(28)} ${f(median(c.samples)).padStart(7)} MB/s (best ${f(Math.max(...c.samples))})${ratio}`);
   }
 }
 const gw = cases.find((c) => c.gcm === "wasm");
