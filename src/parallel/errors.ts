@@ -10,7 +10,16 @@ export class PoolClosedError extends AesError {
 
 /** A worker died (crash, exit, termination) or failed while it held part of the job. */
 export class WorkerCrashedError extends AesError {
-  constructor(message: string) { super("ERR_AES_WORKER_CRASHED", message); }
+  constructor(message: string, code = "ERR_AES_WORKER_CRASHED") { super(code, message); }
+}
+
+/**
+ * No worker could be started: the worker script did not load, or every worker died before it
+ * was ready (createPool, or a job when every replacement failed to start; the message names
+ * the worker script). A WorkerCrashedError, so code that caught those still catches it.
+ */
+export class WorkerStartError extends WorkerCrashedError {
+  constructor(message: string) { super(message, "ERR_AES_WORKER_START"); }
 }
 
 /** A worker stopped answering: its task ran far past any plausible time; it was replaced. */

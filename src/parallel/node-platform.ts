@@ -2,14 +2,21 @@
 // process alive; the pool refs a worker while it holds a task.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { bare } from "./own.js";
 import type { Platform } from "./platform.js";
+
+const defaultScript = (): URL => new URL("./node-worker.js", import.meta.url);
 
 export const nodePlatform: Platform = {
   name: "node",
   sharedMemory: true,
+  terminateStops: true, // worker.terminate() resolves with the exit code, once the thread has stopped
   defaultSize: () => availableParallelism(),
+  scriptName: (url) => String(url ?? defaultScript()),
   spawn(url, events) {
-    const worker = new Worker(url ?? new URL("./node-worker.js", import.meta.url), { execArgv: workerExecArgv() });
+    // Null prototype: Node reads eval, env, workerData, argv... from this object, and a
+    // polluted Object.prototype must not supply any of them.
+    const worker = new Worker(url ?? defaultScript(), bare({ execArgv: workerExecArgv(), eval: false }));
     worker.unref();
     worker.on("message", events.message);
     worker.on("error", (e: Error) => events.failure(`worker error: ${e.message}`));

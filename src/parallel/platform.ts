@@ -11,6 +11,7 @@ export interface WorkerEvents {
 
 export interface WorkerHandle {
   post(message: ToWorker, transfer?: ArrayBuffer[]): void;
+  /** Ends the worker. See Platform.terminateStops for what the returned promise means. */
   terminate(): Promise<void>;
   /** Node: keep the process alive while this worker has work (no-op in browsers). */
   ref(): void;
@@ -22,12 +23,23 @@ export interface Platform {
   readonly name: "node" | "web";
   /** SharedArrayBuffer can be posted to workers here (Node; cross-origin-isolated pages). */
   readonly sharedMemory: boolean;
+  /**
+   * terminate() resolves only once the worker's thread has stopped, so it cannot write to
+   * shared memory any more (Node). Browsers give no such signal: a terminated worker may run
+   * on briefly.
+   */
+  readonly terminateStops: boolean;
   defaultSize(): number;
   spawn(url: string | URL | undefined, events: WorkerEvents): WorkerHandle;
+  /** The worker script `spawn(url)` loads, for error messages. */
+  scriptName(url: string | URL | undefined): string;
 }
 
 export function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  // Own property only: a polluted Object.prototype.process must not make a page look like Node.
+  const p = Object.hasOwn(globalThis, "process")
+    ? (globalThis as { process?: { versions?: { node?: string } } }).process
+    : undefined;
   return typeof p?.versions?.node === "string";
 }
 

@@ -6,12 +6,31 @@
 // iv + start/16 (CTR, under the counterBits rule), the ciphertext block before it (CBC/CFB
 // decryption), or nothing (ECB).
 //
-// Data paths: with SharedArrayBuffer (Node always; cross-origin-isolated pages) each piece is
-// copied into shared memory just before it is posted, the worker processes it in place, and it
-// is copied out as soon as it is done (not at all with a shared `output`), so the calling
-// thread's copies overlap the workers' work. Otherwise each piece is copied into its own
-// ArrayBuffer, transferred to a worker and back (no structured-clone copies), and copied into
-// the result.
+// The caller's memory. Workers never see the caller's buffers; they work only on memory the
+// pool owns, and the caller's buffers are touched twice, on the calling thread:
+//  - the input is read during the call (a snapshot: each piece is copied into pool memory,
+//    and posted, before encrypt()/decrypt() returns), so the job is the input as it was at the
+//    call even if it is changed, shrunk (resizable buffer) or detached (transferred) afterwards;
+//  - the output is written only once the whole job has succeeded, in one pass at the end. A
+//    job that fails (abort, bad pad, crashed worker, close()) writes nothing into `output`,
+//    and no worker can write there after the promise has settled.
+// So `output` may overlap `data` in any way (in place, or shifted forwards or backwards in
+// one buffer, SharedArrayBuffer or not): staging makes overlap harmless, so it is allowed,
+// not refused. Jobs run on the calling thread go through a fresh array as well, copied into
+// `output` only on success.
+//
+// Data paths: with SharedArrayBuffer (Node always; cross-origin-isolated pages) the pieces are
+// copied into one pool-owned shared buffer, processed there in place by the workers, and
+// copied out (into a fresh result as each piece is done, or into `output` at the end). That
+// buffer is wiped after every job, success or failure, once every worker that held a piece of
+// it has answered or stopped, and only then kept for the next job. Otherwise each piece is
+// copied into its own ArrayBuffer, transferred to a worker and back (no structured-clone
+// copies), and copied into the result; pieces are wiped once copied or dropped. Either way
+// the job's input is held in pool memory for the whole job (a copy of the input at a time).
+//
+// Options and worker answers are read from their own properties only (own.ts). Workers that
+// die are replaced; a replacement that dies while starting is retried with backoff, and when
+// no worker can be started at all, jobs fail with WorkerStartError instead of waiting.
 import { asBytes } from "../bytes.js";
 import { addToCounter, checkCounterBits, counterSpace } from "../counter.js";
 import { CounterExhaustedError, DataLengthError, DecryptionError, IvLengthError, KeyLengthError, StateError } from "../errors.js";
@@ -21,28 +40,31 @@ import type { Mode } from "../modes/base.js";
 import { padBlock, unpaddedLength } from "../padding.js";
 import { wasmModule } from "../wasm/backend.js";
 import { jobKind, type JobKind } from "./ops.js";
-import { PoolClosedError, WorkerCrashedError, WorkerTimeoutError } from "./errors.js";
+import { PoolClosedError, WorkerCrashedError, WorkerStartError, WorkerTimeoutError } from "./errors.js";
+import { bare, checkInteger, checkNumber, own, ownOptions, viewOf } from "./own.js";
 import { loadPlatform, type Platform, type WorkerHandle } from "./platform.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
-import { DEFAULT_THRESHOLD, splitRanges, worthAWorker, type SplitOptions } from "./split.js";
+import { DEFAULT_THRESHOLD, MIN_PIECE, PIECES_PER_WORKER, splitRanges, worthAWorker, type SplitOptions } from "./split.js";
 
 export { canSplit, type Direction } from "./ops.js";
+export { PoolClosedError, WorkerCrashedError, WorkerStartError, WorkerTimeoutError } from "./errors.js";
 
 export interface PoolOptions {
-  /** Number of workers. Default: the number of logical CPUs. */
+  /** Number of workers, an integer from 1 to 256. Default: the number of logical CPUs. */
   size?: number;
-  /** Jobs shorter than this many bytes run on the calling thread. Default: DEFAULT_THRESHOLD. */
+  /** Jobs shorter than this many bytes (an integer ≥ 0) run on the calling thread. Default: DEFAULT_THRESHOLD. */
   threshold?: number;
   /** 'shared' (SharedArrayBuffer) or 'transfer' (moved ArrayBuffers). Default: shared where possible. */
   transport?: "shared" | "transfer";
   /**
    * A worker whose task runs this long past a deliberately slow estimate (1 MB/s) is taken
-   * as hung: its job rejects with WorkerTimeoutError and the worker is replaced. Default 10 s.
+   * as hung: its job rejects with WorkerTimeoutError and the worker is replaced. Default 10 s;
+   * 1 ms to 2^31 - 1 ms.
    */
   stallTimeoutMs?: number;
   /** Where the worker script is, if not next to this file (custom bundling, CDN). */
   workerUrl?: string | URL;
-  /** Piece sizing (tests and benchmarks). */
+  /** Piece sizing (tests and benchmarks): minPiece an integer ≥ 16, piecesPerWorker 1 to 4096. */
   split?: SplitOptions;
 }
 
@@ -54,14 +76,15 @@ export interface JobOptions {
   /** Cancels the job: it rejects with signal.reason; pieces already running are discarded. */
   signal?: AbortSignal;
   /**
-   * Where to put the result (at least the output length). A view of a SharedArrayBuffer lets
-   * workers write the result in place, saving the final copy.
+   * Where to put the result (at least the output length). Written only when the whole job has
+   * succeeded, in one copy at the end; untouched if the job fails. It may overlap `data`.
+   * DataLengthError if it was detached or shrunk while the job ran.
    */
   output?: Uint8Array;
 }
 
 export interface WorkerPool {
-  /** Live workers. */
+  /** Live workers (started or starting). */
   readonly size: number;
   readonly transport: "shared" | "transfer";
   readonly threshold: number;
@@ -74,10 +97,11 @@ export interface WorkerPool {
 /**
  * Starts a pool of `size` workers and sends each the compiled core. In Node idle workers do
  * not keep the process alive (they are unref'd between jobs); close() ends them for good.
+ * Rejects with StateError for a bad option, WorkerStartError if a worker cannot start.
  */
 export async function createPool(options: PoolOptions = {}): Promise<WorkerPool> {
   const platform = await loadPlatform();
-  const pool = new Pool(platform, options);
+  const pool = new Pool(platform, readPoolOptions(options, platform));
   try {
     await pool.started;
   } catch (e) {
@@ -88,9 +112,16 @@ export async function createPool(options: PoolOptions = {}): Promise<WorkerPool>
 }
 
 /** Worker pool internals for tests (not exported from the package root). */
-export function poolInternals(pool: WorkerPool): { workers: WorkerHandle[]; spawned: number } {
+export function poolInternals(pool: WorkerPool): {
+  workers: WorkerHandle[]; spawned: number; ready: number; scratch: SharedArrayBuffer | undefined;
+} {
   const p = pool as Pool;
-  return { workers: p.slots.map((s) => s.handle), spawned: p.spawned };
+  return {
+    workers: p.slots.map((s) => s.handle).filter((h): h is WorkerHandle => h !== undefined),
+    spawned: p.spawned,
+    ready: p.slots.filter((s) => s.ready && !s.dead).length,
+    scratch: p.keptScratch(),
+  };
 }
 
 /** At most this many tasks sit at one worker, so it starts the next without a round trip. */
@@ -101,26 +132,97 @@ const MAX_SCRATCH = 64 << 20;
 const START_TIMEOUT_MS = 30_000;
 /** The deliberately slow rate (bytes per millisecond) a task's deadline is computed from. */
 const SLOW_BYTES_PER_MS = 1000;
+/** setTimeout's largest delay (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Replacing workers: a worker lost before it proved healthy (answered a task, or lived
+ * HEALTHY_MS) counts as a failed start. Failed starts of one slot are retried after
+ * RETRY_BASE_MS, doubling up to RETRY_MAX_MS, at most START_ATTEMPTS times in a row (~1.6 s
+ * in all); then the slot rests until a job arrives at a pool with no live worker, or
+ * RETRY_MAX_MS later, which buys one more attempt.
+ */
+const HEALTHY_MS = 1000;
+const RETRY_BASE_MS = 50;
+const RETRY_MAX_MS = 2000;
+const START_ATTEMPTS = 6;
+
+interface Settings {
+  size: number;
+  threshold: number;
+  transport: "shared" | "transfer" | undefined;
+  stallMs: number;
+  workerUrl: string | URL | undefined;
+  split: Required<SplitOptions>;
+}
+
+/** Validates createPool's options, reading own properties only. */
+function readPoolOptions(options: unknown, platform: Platform): Settings {
+  const o = ownOptions(options, ["size", "threshold", "transport", "stallTimeoutMs", "workerUrl", "split"] as const, "pool options");
+  const size = o.size === undefined
+    ? Math.min(256, Math.max(1, Math.floor(platform.defaultSize()) || 1))
+    : checkInteger(o.size, 1, 256, "pool size");
+  const threshold = o.threshold === undefined ? DEFAULT_THRESHOLD : checkInteger(o.threshold, 0, Number.MAX_SAFE_INTEGER, "threshold");
+  const transport = o.transport;
+  if (transport !== undefined && transport !== "shared" && transport !== "transfer") {
+    throw new StateError(`unknown transport ${String(transport)}`);
+  }
+  const stallMs = o.stallTimeoutMs === undefined ? 10_000 : checkNumber(o.stallTimeoutMs, 1, MAX_TIMER_MS, "stallTimeoutMs");
+  const url = o.workerUrl;
+  if (url !== undefined && typeof url !== "string" && !(url instanceof URL)) {
+    throw new StateError(`workerUrl must be a string or a URL, got ${typeof url}`);
+  }
+  const s = ownOptions(o.split, ["minPiece", "piecesPerWorker"] as const, "split");
+  const split = bare({
+    minPiece: s.minPiece === undefined ? MIN_PIECE : checkInteger(s.minPiece, 16, 2 ** 30, "split.minPiece"),
+    piecesPerWorker: s.piecesPerWorker === undefined ? PIECES_PER_WORKER : checkInteger(s.piecesPerWorker, 1, 4096, "split.piecesPerWorker"),
+  });
+  return { size, threshold, transport, stallMs, workerUrl: url, split };
+}
 
 interface Task {
   id: number;
   job: Job;
+  /** Which piece of its job. */
+  index: number;
   start: number;
   end: number;
   state: Uint8Array | null;
+  /** Transfer mode: the piece's pool-owned buffer until it is posted. */
+  piece: Uint8Array | undefined;
 }
 
 interface Slot {
-  handle: WorkerHandle;
+  index: number;
+  handle: WorkerHandle | undefined;
   tasks: Task[];
   ready: boolean;
   dead: boolean;
+  /** Spawned to replace a lost worker (createPool's own workers are not retried). */
+  replacement: boolean;
+  readyAt: number;
+  /** Answered a task: a healthy worker, whatever ends it later. */
+  answered: boolean;
   /** Resolves close(): the worker has wiped its keys. */
   closing?: () => void;
-  /** Rejects the worker's start (createPool) if it fails before "ready". */
+  /** Resolves the worker's start promise ("ready"). */
+  resolveStart?: () => void;
+  /** Rejects the worker's start promise if it fails before "ready". */
   startFailed?: (e: Error) => void;
   timer?: ReturnType<typeof setTimeout>;
+  startTimer?: ReturnType<typeof setTimeout>;
 }
+
+/** Restart bookkeeping of one worker position. */
+interface Restart {
+  /** Failed starts in a row. */
+  failures: number;
+  timer?: ReturnType<typeof setTimeout>;
+  /** Retries used up at this time (0: not given up). */
+  gaveUpAt: number;
+  lastError?: Error;
+}
+
+const noop = (): void => {};
 
 class Pool implements WorkerPool {
   readonly transport: "shared" | "transfer";
@@ -128,33 +230,38 @@ class Pool implements WorkerPool {
   readonly started: Promise<void>;
   readonly slots: Slot[] = [];
   spawned = 0;
+  readonly split: Required<SplitOptions>;
+  readonly targetSize: number;
   private readonly module: WebAssembly.Module;
   private readonly queue: Task[] = [];
+  private readonly restarts: Restart[] = [];
   private nextId = 1;
   private closed: Promise<void> | undefined;
   private readonly stallMs: number;
-  /** One shared buffer kept from the last job, so the next does not page in fresh memory. */
+  private readonly workerUrl: string | URL | undefined;
+  private dispatching = false;
+  private dispatchAgain = false;
+  /** One shared buffer kept from the last job (wiped), so the next does not page in fresh memory. */
   private scratch: SharedArrayBuffer | undefined;
 
-  constructor(private readonly platform: Platform, private readonly options: PoolOptions) {
-    const size = options.size ?? platform.defaultSize();
-    if (!Number.isInteger(size) || size < 1 || size > 256) {
-      throw new StateError(`pool size must be an integer from 1 to 256, got ${String(size)}`);
-    }
-    const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-    if (!(threshold >= 0)) throw new StateError(`threshold must be a non-negative number, got ${String(threshold)}`);
-    this.threshold = threshold;
-    const transport = options.transport ?? (platform.sharedMemory ? "shared" : "transfer");
-    if (transport !== "shared" && transport !== "transfer") throw new StateError(`unknown transport ${String(transport)}`);
+  constructor(readonly platform: Platform, settings: Settings) {
+    this.threshold = settings.threshold;
+    const transport = settings.transport ?? (platform.sharedMemory ? "shared" : "transfer");
     if (transport === "shared" && !platform.sharedMemory) {
       throw new StateError("SharedArrayBuffer cannot be shared with workers here (the page is not cross-origin isolated)");
     }
     this.transport = transport;
-    this.stallMs = options.stallTimeoutMs ?? 10_000;
+    this.stallMs = settings.stallMs;
+    this.workerUrl = settings.workerUrl;
+    this.split = settings.split;
+    this.targetSize = settings.size;
     this.module = wasmModule(); // BackendError if WebAssembly is unavailable
     const ready: Promise<void>[] = [];
-    for (let i = 0; i < size; i++) ready.push(this.spawn(i));
-    this.started = Promise.all(ready).then(() => {});
+    for (let i = 0; i < settings.size; i++) {
+      this.restarts.push({ failures: 0, gaveUpAt: 0 });
+      ready.push(this.spawn(i, false));
+    }
+    this.started = Promise.all(ready).then(noop);
   }
 
   get size(): number {
@@ -162,56 +269,100 @@ class Pool implements WorkerPool {
   }
 
   encrypt(name: string, key: Uint8Array, iv: Uint8Array | null, data: Uint8Array, options?: JobOptions): Promise<Uint8Array> {
-    return this.job(name, true, key, iv, data, options ?? {});
+    return this.job(name, true, key, iv, data, options);
   }
 
   decrypt(name: string, key: Uint8Array, iv: Uint8Array | null, data: Uint8Array, options?: JobOptions): Promise<Uint8Array> {
-    return this.job(name, false, key, iv, data, options ?? {});
+    return this.job(name, false, key, iv, data, options);
   }
 
   close(): Promise<void> {
     return (this.closed ??= this.shutdown());
   }
 
+  keptScratch(): SharedArrayBuffer | undefined {
+    return this.scratch;
+  }
+
   // ---- jobs ----
 
   private async job(name: string, encrypt: boolean, keyIn: Uint8Array, ivIn: Uint8Array | null,
-    dataIn: Uint8Array, options: JobOptions): Promise<Uint8Array> {
+    dataIn: Uint8Array, optionsIn: unknown): Promise<Uint8Array> {
+    // Everything up to `new Job` runs synchronously, within the call: the input is read now.
     if (this.closed) throw new PoolClosedError();
+    const options = readJobOptions(optionsIn);
     options.signal?.throwIfAborted();
     const spec = checkJob(jobKind(name, encrypt), keyIn, ivIn, dataIn, options);
     if (spec.length === 0 || !worthAWorker(spec.data.length, this.threshold)) return runHere(spec);
+    this.revive();
     return new Promise<Uint8Array>((resolve, reject) => new Job(this, spec, resolve, reject));
   }
 
-  /** Queues a job's pieces (Job calls this once it has laid out its buffers). */
-  enqueue(tasks: Task[]): void {
-    this.queue.push(...tasks);
+  /** Queues a piece of a job (Job calls this as it copies its input in). */
+  enqueue(task: Task): void {
+    this.queue.push(task);
+    // A job waiting for a replacement worker keeps a Node process alive through the backoff.
+    for (const r of this.restarts) (r.timer as { ref?: () => void } | undefined)?.ref?.();
     this.dispatch();
   }
 
-  /** Drops a failed job's pieces that have not started. */
+  /** Drops a failed job's pieces that have not been posted (wiping their buffers). */
   dequeue(job: Job): void {
-    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].job === job) this.queue.splice(i, 1);
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const t = this.queue[i];
+      if (t.job !== job) continue;
+      this.queue.splice(i, 1);
+      t.piece?.fill(0);
+      t.piece = undefined;
+    }
   }
 
   private dispatch(): void {
+    // Re-entrant calls (a post that fails, a job failing inside) only ask for another round.
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return;
+    }
+    this.dispatching = true;
+    try {
+      do {
+        this.dispatchAgain = false;
+        this.dispatchRound();
+      } while (this.dispatchAgain);
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private dispatchRound(): void {
     while (this.queue.length) {
       let best: Slot | undefined;
       for (const s of this.slots) {
-        if (s.dead || s.closing || s.tasks.length >= IN_FLIGHT_PER_WORKER) continue;
+        if (!s.ready || s.dead || s.closing || s.tasks.length >= IN_FLIGHT_PER_WORKER) continue;
         if (!best || s.tasks.length < best.tasks.length) best = s;
       }
       if (!best) {
-        if (!this.slots.some((s) => !s.dead)) {
-          for (const t of this.queue.splice(0)) t.job.fail(new WorkerCrashedError("no workers left in the pool"));
+        // Wait for a starting worker or a scheduled retry; fail only when none is coming.
+        if (!this.slots.some((s) => !s.dead) && !this.restarts.some((r) => r.timer)) {
+          const error = this.noWorkers();
+          for (const t of this.queue.splice(0)) t.job.fail(error);
         }
         return;
       }
       const task = this.queue.shift()!;
-      if (task.job.settled) continue;
+      if (task.job.settled) {
+        task.piece?.fill(0);
+        continue;
+      }
       this.send(best, task);
     }
+  }
+
+  private noWorkers(): Error {
+    const last = this.restarts.find((r) => r.lastError)?.lastError;
+    return last
+      ? new WorkerStartError(`no worker could be started: ${last.message}`)
+      : new WorkerCrashedError("no workers left in the pool");
   }
 
   private send(slot: Slot, task: Task): void {
@@ -220,32 +371,32 @@ class Pool implements WorkerPool {
     let buffer: SharedArrayBuffer | ArrayBuffer;
     let offset: number;
     const transfer: ArrayBuffer[] = [];
-    if (job.shared) {
-      job.copyInput(task.start, task.end, job.shared.subarray(task.start, task.end));
-      buffer = job.shared.buffer as SharedArrayBuffer;
-      offset = job.shared.byteOffset + task.start;
+    if (job.scratch) {
+      buffer = job.scratch.buffer as SharedArrayBuffer;
+      offset = job.scratch.byteOffset + task.start;
     } else {
-      const piece = new Uint8Array(length);
-      job.copyInput(task.start, task.end, piece);
-      buffer = piece.buffer;
+      const piece = task.piece!;
+      task.piece = undefined; // moved to the worker
+      buffer = piece.buffer as ArrayBuffer;
       offset = 0;
-      transfer.push(piece.buffer);
+      transfer.push(buffer);
     }
     const message: ToWorker = {
       type: "task", id: task.id, op: job.spec.kind.op, key: job.spec.key, state: task.state,
       counterBits: job.spec.counterBits, buffer, offset, length,
     };
-    if (slot.tasks.length === 0) slot.handle.ref();
+    if (slot.tasks.length === 0) slot.handle!.ref();
     slot.tasks.push(task);
+    job.posted();
     if (slot.tasks.length === 1) this.arm(slot);
     try {
-      slot.handle.post(message, transfer);
+      slot.handle!.post(message, transfer);
     } catch (e) {
       this.lost(slot, new WorkerCrashedError(`could not post to worker: ${(e as Error).message}`));
     }
   }
 
-  /** A shared buffer of at least `length` bytes: the kept one if it fits and is free. */
+  /** A wiped shared buffer of at least `length` bytes: the kept one if it fits, else a new one. */
   takeShared(length: number): Uint8Array {
     const kept = this.scratch;
     if (kept && kept.byteLength >= length) {
@@ -255,7 +406,7 @@ class Pool implements WorkerPool {
     return new Uint8Array(new SharedArrayBuffer(length));
   }
 
-  /** Keeps a job's shared buffer for the next job (only once no worker can still write to it). */
+  /** Keeps a job's shared buffer (already wiped, no worker can still write to it) for the next job. */
   giveBackShared(buffer: SharedArrayBuffer): void {
     if (this.closed || buffer.byteLength > MAX_SCRATCH) return;
     if (!this.scratch || buffer.byteLength > this.scratch.byteLength) this.scratch = buffer;
@@ -265,78 +416,111 @@ class Pool implements WorkerPool {
     return this.nextId++;
   }
 
-  splitOptions(): SplitOptions | undefined {
-    return this.options.split;
-  }
-
   /** Starts the watchdog for the task at the head of a worker's queue. */
   private arm(slot: Slot): void {
     clearTimeout(slot.timer);
     const head = slot.tasks[0];
     if (!head) return;
     const expected = ((head.end - head.start) * head.job.spec.kind.cost) / SLOW_BYTES_PER_MS;
-    const ms = this.stallMs + expected;
+    const ms = Math.min(MAX_TIMER_MS, this.stallMs + expected);
     slot.timer = setTimeout(() => {
-      this.lost(slot, new WorkerTimeoutError(`a worker did not answer within ${Math.round(ms)} ms; it was replaced`));
+      this.guard(slot, () => this.lost(slot, new WorkerTimeoutError(`a worker did not answer within ${Math.round(ms)} ms; it was replaced`)));
     }, ms);
     (slot.timer as { unref?: () => void }).unref?.();
   }
 
   // ---- workers ----
 
-  private spawn(index: number): Promise<void> {
+  /** Runs a handler; an exception in it (a bug) fails that worker's jobs instead of escaping. */
+  private guard(slot: Slot, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      try {
+        this.lost(slot, new WorkerCrashedError(`internal error handling a worker event: ${(e as Error)?.message ?? String(e)}`));
+      } catch {
+        // nothing more can be done from here
+      }
+    }
+  }
+
+  private startError(reason: string): WorkerStartError {
+    return new WorkerStartError(`worker script ${this.platform.scriptName(this.workerUrl)} could not start: ${reason}`);
+  }
+
+  private spawn(index: number, replacement: boolean): Promise<void> {
     this.spawned++;
     let settle!: { resolve: () => void; reject: (e: Error) => void };
     const started = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     const slot: Slot = {
-      handle: undefined as unknown as WorkerHandle,
-      tasks: [],
-      ready: false,
-      dead: false,
+      index, handle: undefined, tasks: [], ready: false, dead: false, replacement, readyAt: 0, answered: false,
     };
-    const startMs = Math.max(this.stallMs, START_TIMEOUT_MS);
-    const startTimer = setTimeout(() => {
-      this.lost(slot, new WorkerTimeoutError(`a worker did not start within ${startMs} ms`));
-    }, startMs);
-    (startTimer as { unref?: () => void }).unref?.();
-    slot.handle = this.platform.spawn(this.options.workerUrl, {
-      message: (m: FromWorker) => {
-        if (m.type === "ready") {
-          clearTimeout(startTimer);
-          slot.ready = true;
-          slot.startFailed = undefined;
-          if (slot.tasks.length === 0) slot.handle.unref();
-          settle.resolve();
-        } else if (m.type === "init-failed") {
-          this.lost(slot, new WorkerCrashedError(`worker could not start the core: ${m.message}`));
-        } else if (m.type === "closed") {
-          slot.closing?.();
-        } else {
-          this.answered(slot, m);
-        }
-      },
-      failure: (reason) => this.lost(slot, new WorkerCrashedError(`${reason} while it held part of a job`)),
-    });
-    // Keep the process alive until the worker has started (createPool awaits it).
-    slot.handle.ref();
     this.slots[index] = slot;
-    slot.startFailed = (e) => {
-      clearTimeout(startTimer);
-      settle.reject(e);
-    };
-    slot.handle.post({ type: "init", module: this.module });
+    slot.resolveStart = () => settle.resolve();
+    slot.startFailed = (e) => settle.reject(e);
+    const startMs = Math.min(MAX_TIMER_MS, Math.max(this.stallMs, START_TIMEOUT_MS));
+    slot.startTimer = setTimeout(() => {
+      this.guard(slot, () => this.lost(slot, new WorkerTimeoutError(
+        `worker script ${this.platform.scriptName(this.workerUrl)} did not start within ${startMs} ms`)));
+    }, startMs);
+    (slot.startTimer as { unref?: () => void }).unref?.();
+    try {
+      slot.handle = this.platform.spawn(this.workerUrl, {
+        message: (m: FromWorker) => this.guard(slot, () => this.onMessage(slot, m)),
+        failure: (reason) => this.guard(slot, () => this.lost(slot, slot.ready
+          ? new WorkerCrashedError(`${reason}${slot.tasks.length ? " while it held part of a job" : ""}`)
+          : this.startError(reason))),
+      });
+      // Keep the process alive until the worker has started (createPool awaits it).
+      slot.handle.ref();
+      slot.handle.post({ type: "init", module: this.module });
+    } catch (e) {
+      // `new Worker` itself refused (bad URL, resource limits): a failed start, reported later
+      // so that the caller (constructor, lost()) is not re-entered.
+      const error = this.startError(`could not be created: ${(e as Error)?.message ?? String(e)}`);
+      queueMicrotask(() => this.guard(slot, () => this.lost(slot, error)));
+    }
     return started;
   }
 
-  private answered(slot: Slot, m: FromWorker & { id: number }): void {
+  private onMessage(slot: Slot, m: FromWorker): void {
     if (slot.dead) return;
-    const i = slot.tasks.findIndex((t) => t.id === m.id);
+    const type = own(m, "type");
+    if (type === "ready") {
+      if (slot.ready) return;
+      clearTimeout(slot.startTimer);
+      slot.ready = true;
+      slot.readyAt = Date.now();
+      slot.startFailed = undefined;
+      if (slot.tasks.length === 0) slot.handle!.unref();
+      slot.resolveStart?.();
+      slot.resolveStart = undefined;
+      this.dispatch(); // jobs may be waiting for this worker
+    } else if (type === "init-failed") {
+      this.lost(slot, this.startError(`the core did not start: ${String(own(m, "message"))}`));
+    } else if (type === "closed") {
+      slot.closing?.();
+    } else if (type === "done" || type === "failed") {
+      this.answered(slot, m, type);
+    }
+  }
+
+  private answered(slot: Slot, m: FromWorker, type: "done" | "failed"): void {
+    const id = own(m, "id");
+    const i = slot.tasks.findIndex((t) => t.id === id);
     if (i < 0) return;
     const [task] = slot.tasks.splice(i, 1);
+    slot.answered = true;
+    this.restarts[slot.index].failures = 0;
+    this.restarts[slot.index].lastError = undefined;
     this.arm(slot); // the next task at this worker starts now
-    if (slot.tasks.length === 0) slot.handle.unref();
-    if (m.type === "failed") task.job.fail(new WorkerCrashedError(`worker failed: ${m.message}`));
-    else if (m.type === "done") task.job.pieceDone(task, m.buffer);
+    if (slot.tasks.length === 0) slot.handle!.unref();
+    if (type === "failed") {
+      task.job.fail(new WorkerCrashedError(`worker failed: ${String(own(m, "message"))}`));
+      task.job.pieceBack(task, undefined);
+    } else {
+      task.job.pieceBack(task, own(m, "buffer"));
+    }
     this.dispatch();
   }
 
@@ -345,25 +529,78 @@ class Pool implements WorkerPool {
     if (slot.dead) return;
     slot.dead = true;
     clearTimeout(slot.timer);
+    clearTimeout(slot.startTimer);
     slot.startFailed?.(error);
-    for (const t of slot.tasks.splice(0)) t.job.fail(error);
-    slot.handle.terminate().catch(() => {});
-    if (!this.closed && slot.ready) {
-      const index = this.slots.indexOf(slot);
-      // The replacement's own start failure just leaves the pool one worker smaller.
-      this.spawn(index).catch(() => {});
-    }
+    slot.startFailed = undefined;
+    const tasks = slot.tasks.splice(0);
+    for (const t of tasks) t.job.fail(error);
+    // The pieces it held are accounted for once it has stopped (it may still be writing to
+    // shared memory until then).
+    const stopped = slot.handle ? slot.handle.terminate().catch(noop) : Promise.resolve();
+    void stopped.then(() => {
+      for (const t of tasks) t.job.pieceGone(t, !this.platform.terminateStops);
+    });
+    if (!this.closed) this.replace(slot, error);
     this.dispatch();
   }
 
+  /** Schedules the replacement of a lost worker (see START_ATTEMPTS). */
+  private replace(slot: Slot, error: Error): void {
+    const r = this.restarts[slot.index];
+    if (!slot.ready && !slot.replacement) return; // createPool's own start: createPool rejects
+    if (slot.answered || (slot.ready && Date.now() - slot.readyAt >= HEALTHY_MS)) r.failures = 0;
+    else r.lastError = error;
+    if (r.failures >= START_ATTEMPTS) {
+      r.gaveUpAt = Date.now();
+      return;
+    }
+    const delay = r.failures === 0 ? 0 : Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (r.failures - 1));
+    r.failures++;
+    if (delay === 0) {
+      this.spawn(slot.index, true).catch(noop);
+      return;
+    }
+    clearTimeout(r.timer);
+    r.timer = setTimeout(() => {
+      r.timer = undefined;
+      if (!this.closed) this.spawn(slot.index, true).catch(noop);
+    }, delay);
+    if (this.queue.length === 0) (r.timer as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * Before a job: one more start for positions whose retries are used up, if no worker is
+   * live (else the job could only fail) or they have rested RETRY_MAX_MS.
+   */
+  private revive(): void {
+    const none = !this.slots.some((s) => !s.dead) && !this.restarts.some((r) => r.timer);
+    const now = Date.now();
+    this.restarts.forEach((r, index) => {
+      if (!r.gaveUpAt || !this.slots[index]?.dead) return;
+      if (!none && now - r.gaveUpAt < RETRY_MAX_MS) return;
+      r.gaveUpAt = 0;
+      r.failures = START_ATTEMPTS; // a failure gives up again at once
+      this.spawn(index, true).catch(noop);
+    });
+  }
+
   private async shutdown(): Promise<void> {
-    this.scratch = undefined;
-    for (const t of this.queue.splice(0)) t.job.fail(new PoolClosedError());
+    this.scratch = undefined; // wiped when it was given back
+    for (const r of this.restarts) {
+      clearTimeout(r.timer);
+      r.timer = undefined;
+    }
+    for (const t of this.queue.splice(0)) {
+      t.piece?.fill(0);
+      t.job.fail(new PoolClosedError());
+    }
     await Promise.all(this.slots.map(async (slot) => {
       if (slot.dead) return;
-      for (const t of slot.tasks.splice(0)) t.job.fail(new PoolClosedError());
+      clearTimeout(slot.startTimer);
+      const tasks = slot.tasks.splice(0);
+      for (const t of tasks) t.job.fail(new PoolClosedError());
       clearTimeout(slot.timer);
-      if (slot.ready) {
+      if (slot.ready && slot.handle) {
         // Let the worker wipe its key schedules, but do not wait long for a busy one.
         slot.handle.ref(); // close() is awaited: the process must not exit under it
         await new Promise<void>((resolve) => {
@@ -371,7 +608,7 @@ class Pool implements WorkerPool {
           const t = setTimeout(resolve, 1000);
           (t as { unref?: () => void }).unref?.();
           try {
-            slot.handle.post({ type: "close" });
+            slot.handle!.post({ type: "close" });
           } catch {
             resolve();
           }
@@ -379,22 +616,57 @@ class Pool implements WorkerPool {
       }
       slot.dead = true;
       slot.startFailed?.(new PoolClosedError());
-      await slot.handle.terminate().catch(() => {});
+      slot.startFailed = undefined;
+      if (slot.handle) await slot.handle.terminate().catch(noop);
+      for (const t of tasks) t.job.pieceGone(t, !this.platform.terminateStops);
     }));
   }
 }
 
 // ---- one job ----
 
+interface ReadJobOptions {
+  padding: boolean | undefined;
+  counterBits: number | undefined;
+  signal: AbortSignal | undefined;
+  output: Uint8Array | undefined;
+}
+
+/** Job options from own properties only, type-checked. */
+function readJobOptions(options: unknown): ReadJobOptions {
+  const o = ownOptions(options, ["padding", "counterBits", "signal", "output"] as const, "job options");
+  if (o.padding !== undefined && typeof o.padding !== "boolean") {
+    throw new StateError(`padding must be true or false, got ${String(o.padding)}`);
+  }
+  const signal = o.signal;
+  if (signal !== undefined && !looksLikeSignal(signal)) throw new StateError("signal must be an AbortSignal");
+  return {
+    padding: o.padding as boolean | undefined,
+    counterBits: o.counterBits as number | undefined,
+    signal: signal as AbortSignal | undefined,
+    // A view of the caller's memory, never a copy (asBytes may copy small arrays).
+    output: o.output === undefined ? undefined : viewOf(o.output, "output"),
+  };
+}
+
+function looksLikeSignal(s: unknown): boolean {
+  const x = s as AbortSignal;
+  return typeof s === "object" && s !== null && typeof x.aborted === "boolean" &&
+    typeof x.addEventListener === "function" && typeof x.removeEventListener === "function" &&
+    typeof x.throwIfAborted === "function";
+}
+
 interface JobSpec {
   kind: JobKind;
   key: Uint8Array;
   iv: Uint8Array | null;
+  /** The caller's input: read only during the call. */
   data: Uint8Array;
   /** ECB/CBC with padding. */
   padded: boolean;
   counterBits: number;
-  options: JobOptions;
+  signal: AbortSignal | undefined;
+  output: Uint8Array | undefined;
   /** Bytes the workers process: data, plus the pad block when encrypting with padding. */
   length: number;
   /** The last, padded block when encrypting ECB/CBC with padding (else empty). */
@@ -405,102 +677,190 @@ interface JobSpec {
 
 class Job {
   settled = false;
-  /** Shared mode: the buffer workers process in place. */
-  readonly shared: Uint8Array | undefined;
-  /** Where pieces are copied when done; none when the workers write into a shared `output`. */
-  private readonly result: Uint8Array | undefined;
-  private ownsShared = false;
+  /** Shared mode: the pool-owned buffer the workers process in place. */
+  readonly scratch: Uint8Array | undefined;
+  /** No `output`: a fresh result, pieces copied in as they are done (returned on success, else wiped). */
+  private readonly collect: Uint8Array | undefined;
+  /** Transfer mode with an `output`: the pieces as they come back, copied out at the end. */
+  private readonly pieces: (Uint8Array | undefined)[] = [];
+  private readonly ranges: { start: number; end: number }[];
   private left: number;
+  /** Pieces posted to a worker and not back yet (or their worker not yet stopped). */
+  private outstanding = 0;
+  /** A worker that held a piece was terminated without a guarantee that it has stopped. */
+  private tainted = false;
+  private released = false;
   private readonly onAbort: (() => void) | undefined;
 
   constructor(private readonly pool: Pool, readonly spec: JobSpec,
     private readonly resolve: (r: Uint8Array) => void, private readonly reject: (e: unknown) => void) {
-    const { kind, length, options } = spec;
-    const out = options.output;
-    if (pool.transport === "shared") {
-      if (out && typeof SharedArrayBuffer === "function" && out.buffer instanceof SharedArrayBuffer) {
-        this.shared = out.subarray(0, length);
-      } else {
-        this.shared = pool.takeShared(length);
-        this.ownsShared = true;
-        this.result = out ?? new Uint8Array(length);
-      }
-    } else {
-      this.result = out ?? new Uint8Array(length);
-    }
-    const ranges = kind.splittable ? splitRanges(length, pool.size, pool.splitOptions()) : [{ start: 0, end: length }];
-    const tasks: Task[] = ranges.map(({ start, end }) => ({
-      id: pool.newTaskId(), job: this, start, end, state: registerFor(spec, start),
-    }));
-    this.left = tasks.length; // > 0: empty jobs run on the calling thread
-    if (options.signal) {
-      const signal = options.signal;
+    const { kind, length, signal } = spec;
+    this.ranges = kind.splittable ? splitRanges(length, pool.targetSize, pool.split) : [{ start: 0, end: length }];
+    this.left = this.ranges.length; // > 0: empty jobs run on the calling thread
+    if (pool.transport === "shared") this.scratch = pool.takeShared(length);
+    if (!spec.output) this.collect = new Uint8Array(length);
+    if (signal) {
       this.onAbort = () => this.fail(signal.reason);
       signal.addEventListener("abort", this.onAbort, { once: true });
     }
-    pool.enqueue(tasks);
+    // The snapshot: every piece is copied in (and queued, so workers start on the first ones
+    // while later ones are copied) before the call returns. A chained piece's register is the
+    // last input block of the piece before it, taken from the copy before that piece is posted.
+    let previousTail: Uint8Array | null = null;
+    for (let index = 0; index < this.ranges.length; index++) {
+      if (this.settled) break;
+      const { start, end } = this.ranges[index];
+      const piece = this.scratch ? this.scratch.subarray(start, end) : new Uint8Array(end - start);
+      this.copyInput(start, end, piece);
+      const state = registerFor(spec, start, previousTail);
+      if (kind.chained) previousTail = piece.slice(piece.length - 16);
+      pool.enqueue({
+        id: pool.newTaskId(), job: this, index, start, end, state, piece: this.scratch ? undefined : piece,
+      });
+    }
   }
 
   /** Copies bytes [start, end) of the workers' input (data, then the pad block) into `dst`. */
-  copyInput(start: number, end: number, dst: Uint8Array): void {
+  private copyInput(start: number, end: number, dst: Uint8Array): void {
     const { data, tail, body } = this.spec;
     const fromData = Math.min(end, body);
     if (start < fromData) dst.set(data.subarray(start, fromData));
     if (end > body) dst.set(tail.subarray(Math.max(0, start - body), end - body), Math.max(0, body - start));
   }
 
-  pieceDone(task: Task, buffer: ArrayBuffer | undefined): void {
-    if (this.settled) return;
-    if (buffer) this.result!.set(new Uint8Array(buffer), task.start);
-    else if (this.result) this.result.set(this.shared!.subarray(task.start, task.end), task.start);
+  /** A piece of this job was posted to a worker. */
+  posted(): void {
+    this.outstanding++;
+  }
+
+  /** A worker answered a piece: `buffer` is the piece (transfer mode) or absent (shared). */
+  pieceBack(task: Task, buffer: unknown): void {
+    this.outstanding--;
+    let piece: Uint8Array | undefined;
+    if (!this.scratch && buffer instanceof ArrayBuffer) piece = new Uint8Array(buffer);
+    if (this.settled) {
+      piece?.fill(0);
+      this.release();
+      return;
+    }
+    if (!this.scratch && piece?.length !== task.end - task.start) {
+      piece?.fill(0);
+      this.fail(new WorkerCrashedError("a worker answered without its piece"));
+      return;
+    }
+    if (piece) {
+      if (this.collect) {
+        this.collect.set(piece, task.start);
+        piece.fill(0);
+      } else {
+        this.pieces[task.index] = piece;
+      }
+    } else if (this.collect) {
+      this.collect.set(this.scratch!.subarray(task.start, task.end), task.start);
+    }
     if (--this.left === 0) this.finish();
+  }
+
+  /** A piece's worker was ended before it answered; `maybeRunning`: it may not have stopped yet. */
+  pieceGone(_task: Task, maybeRunning: boolean): void {
+    this.outstanding--;
+    if (maybeRunning) this.tainted = true;
+    this.release();
   }
 
   fail(error: unknown): void {
     if (this.settled) return;
     this.settle();
     this.pool.dequeue(this);
+    this.collect?.fill(0);
+    this.wipePieces();
     this.reject(error);
+    this.release();
   }
 
   private settle(): void {
     this.settled = true;
     this.spec.key.fill(0); // the pool's copy of the raw key
-    if (this.onAbort) this.spec.options.signal?.removeEventListener("abort", this.onAbort);
+    if (this.onAbort) this.spec.signal?.removeEventListener("abort", this.onAbort);
+  }
+
+  private wipePieces(): void {
+    for (const p of this.pieces) p?.fill(0);
+    this.pieces.length = 0;
+  }
+
+  /** Once the job is settled and no worker holds a piece: wipe the shared buffer, keep it. */
+  private release(): void {
+    if (!this.settled || this.released || this.outstanding > 0) return;
+    this.released = true;
+    if (!this.scratch) return;
+    this.scratch.fill(0);
+    // A worker that may still be running could write into it again: never reuse it then.
+    if (!this.tainted) this.pool.giveBackShared(this.scratch.buffer as SharedArrayBuffer);
+  }
+
+  /** The workers' output bytes [start, end) (pieces never straddle in the cases this is used). */
+  private outputBytes(start: number, end: number): Uint8Array {
+    if (this.collect) return this.collect.subarray(start, end);
+    if (this.scratch) return this.scratch.subarray(start, end);
+    const last = this.pieces.length - 1;
+    const r = this.ranges[last];
+    return this.pieces[last]!.subarray(start - r.start, end - r.start);
   }
 
   private finish(): void {
     const { spec } = this;
-    let out = (this.result ?? this.shared!).subarray(0, spec.length);
-    if (spec.padded && !spec.kind.encrypt) {
-      const n = unpaddedLength("pkcs7", out.subarray(out.length - 16));
-      if (n < 0) {
-        out.fill(0); // a bad pad releases nothing
-        this.shared?.fill(0);
-        this.fail(new DecryptionError());
-        return;
+    let n = spec.length;
+    try {
+      if (spec.padded && !spec.kind.encrypt) {
+        const u = unpaddedLength("pkcs7", this.outputBytes(n - 16, n));
+        if (u < 0) {
+          this.fail(new DecryptionError()); // a bad pad releases nothing
+          return;
+        }
+        n = n - 16 + u;
       }
-      out = out.subarray(0, out.length - 16 + n);
+      let result: Uint8Array;
+      const out = spec.output;
+      if (out) {
+        if (out.length < n) {
+          this.fail(new DataLengthError(`output has room for ${out.length} bytes, needs ${n}: it was detached or shrunk while the job ran`));
+          return;
+        }
+        if (this.scratch) {
+          out.set(this.scratch.subarray(0, n));
+        } else {
+          this.ranges.forEach((r, i) => {
+            if (r.start < n) out.set(this.pieces[i]!.subarray(0, Math.min(r.end, n) - r.start), r.start);
+          });
+        }
+        result = out.subarray(0, n);
+      } else {
+        result = this.collect!.subarray(0, n);
+      }
+      this.settle();
+      this.wipePieces();
+      this.resolve(result);
+      this.release();
+    } catch (e) {
+      this.fail(e instanceof DataLengthError ? e
+        : new DataLengthError(`could not write the output (detached or shrunk while the job ran?): ${(e as Error)?.message ?? String(e)}`));
     }
-    this.settle();
-    // Every piece has come back, so no worker writes to the shared buffer any more.
-    if (this.ownsShared) this.pool.giveBackShared(this.shared!.buffer as SharedArrayBuffer);
-    this.resolve(out);
   }
 }
 
-/** The register a piece starting at byte `start` begins with. */
-function registerFor(spec: JobSpec, start: number): Uint8Array | null {
-  const { kind, iv, data } = spec;
+/** The register a piece starting at byte `start` begins with (`previousTail`: the input block before it). */
+function registerFor(spec: JobSpec, start: number, previousTail: Uint8Array | null): Uint8Array | null {
+  const { kind, iv } = spec;
   if (kind.mode === "ecb") return null;
   if (start === 0) return iv!.slice();
   if (kind.mode === "ctr") return addToCounter(iv!, BigInt(start / 16), spec.counterBits);
-  if (kind.chained) return data.slice(start - 16, start);
+  if (kind.chained && previousTail) return previousTail;
   throw new Error(`internal: ${kind.op} cannot start at ${start}`);
 }
 
 /** Validates a job the way the facade and modes would, before any work is queued. */
-function checkJob(kind: JobKind, keyIn: Uint8Array, ivIn: Uint8Array | null, dataIn: Uint8Array, options: JobOptions): JobSpec {
+function checkJob(kind: JobKind, keyIn: Uint8Array, ivIn: Uint8Array | null, dataIn: Uint8Array, options: ReadJobOptions): JobSpec {
   const { bits, mode } = kind;
   const key = new Uint8Array(asBytes(keyIn, "key"));
   if (key.length !== bits / 8) throw new KeyLengthError(`key must be ${bits / 8} bytes for aes-${bits}-*, got ${key.length}`);
@@ -515,10 +875,6 @@ function checkJob(kind: JobKind, keyIn: Uint8Array, ivIn: Uint8Array | null, dat
     if (iv.length !== 16) throw new IvLengthError(`iv must be 16 bytes, got ${iv.length}`);
   }
   const data = asBytes(dataIn);
-  if (options.output !== undefined) asBytes(options.output, "output");
-  if (options.padding !== undefined && typeof options.padding !== "boolean") {
-    throw new StateError(`padding must be true or false, got ${String(options.padding)}`);
-  }
   const padded = kind.blockMode && options.padding !== false;
   if (kind.blockMode) {
     if (!padded && data.length % 16 !== 0) {
@@ -544,31 +900,41 @@ function checkJob(kind: JobKind, keyIn: Uint8Array, ivIn: Uint8Array | null, dat
     padBlock("pkcs7", data.subarray(body), tail);
   }
   const length = body + tail.length;
-  if (options.output !== undefined && options.output.length < length) {
-    throw new DataLengthError(`output has room for ${options.output.length} bytes, needs ${length}`);
+  const output = options.output;
+  if (output !== undefined && output.length < length) {
+    throw new DataLengthError(`output has room for ${output.length} bytes, needs ${length}`);
   }
-  return { kind, key, iv, data, padded, counterBits, options, length, tail, body };
+  return { kind, key, iv, data, padded, counterBits, signal: options.signal, output, length, tail, body };
 }
 
 /** Runs a job on the calling thread with the ordinary mode objects. */
 function runHere(spec: JobSpec): Uint8Array {
-  const { kind, iv, data, options } = spec;
+  const { kind, iv, data, output } = spec;
   const key = aesKey(spec.key);
+  let result: Uint8Array | undefined;
   try {
-    const padding = spec.padded ? "pkcs7" : "none";
+    const padding = spec.padded ? "pkcs7" as const : "none" as const;
+    // Every option spelled out, on null-prototype objects: nothing from a polluted Object.prototype.
     let mode: Mode;
     switch (kind.mode) {
-      case "ecb": mode = key.ecb({ padding }); break;
-      case "cbc": mode = key.cbc(iv!, { padding }); break;
-      case "cfb": mode = key.cfb(iv!); break;
-      case "cfb8": mode = key.cfb(iv!, { segment: 8 }); break;
-      case "cfb1": mode = key.cfb(iv!, { segment: 1 }); break;
+      case "ecb": mode = key.ecb(bare({ padding })); break;
+      case "cbc": mode = key.cbc(iv!, bare({ padding })); break;
+      case "cfb": mode = key.cfb(iv!, bare({ segment: 128 as const })); break;
+      case "cfb8": mode = key.cfb(iv!, bare({ segment: 8 as const })); break;
+      case "cfb1": mode = key.cfb(iv!, bare({ segment: 1 as const })); break;
       case "ofb": mode = key.ofb(iv!); break;
-      case "ctr": mode = key.ctr(iv!, { counterBits: spec.counterBits }); break;
+      case "ctr": mode = key.ctr(iv!, bare({ counterBits: spec.counterBits, maxBlocks: Infinity })); break;
     }
-    return kind.encrypt ? mode.encrypt(data, options.output) : mode.decrypt(data, options.output);
+    // Into a fresh array, then one copy into `output`: as on the workers, `output` may overlap
+    // `data` in any way, and a failure (bad pad) leaves it untouched rather than wiped (which
+    // would destroy the input where the two overlap).
+    result = kind.encrypt ? mode.encrypt(data) : mode.decrypt(data);
+    if (!output) return result;
+    output.set(result);
+    return output.subarray(0, result.length);
   } finally {
     key.dispose();
     spec.key.fill(0);
+    if (output) result?.fill(0);
   }
 }

@@ -83,6 +83,7 @@ export function serve(port: WorkerPort): (message: ToWorker) => void {
       view.set(mem.subarray(io, io + n), off);
     }
     c.mem.fill(0, state, state + STATE_SLOT_SIZE);
+    c.mem.fill(0, io, io + Math.min(ioSize, t.length)); // the piece's last window of plain- or ciphertext
   }
 
   function wipe(c: Core): void {
@@ -95,7 +96,7 @@ export function serve(port: WorkerPort): (message: ToWorker) => void {
   }
 
   return (message) => {
-    switch (message.type) {
+    switch (message?.type) {
       case "init":
         try {
           core = new Core(instantiateWasm(message.module), "wasm");
@@ -110,6 +111,10 @@ export function serve(port: WorkerPort): (message: ToWorker) => void {
           if (!core) throw new Error("task before init");
           run(core, message);
         } catch (e) {
+          if (core) {
+            core.mem.fill(0, core.io, core.io + core.ioSize);
+            core.mem.fill(0, state, state + core.layout.STATE_SLOT_SIZE);
+          }
           port.post({ type: "failed", id: message.id, message: (e as Error).message });
           return;
         }

@@ -3,6 +3,7 @@
 // ciphertext block, so a message can be cut at any 16-byte boundary and the pieces run
 // anywhere. Pieces are contiguous (one copy in and out per piece) and several per worker, so
 // a worker that finishes early (or is shared with another job) takes the next piece.
+import { own } from "./own.js";
 
 /**
  * Below this many bytes a job runs on the calling thread. A 16-byte job through a worker
@@ -30,8 +31,9 @@ export interface SplitOptions {
 
 /** Cuts [0, length) into contiguous ranges whose starts are multiples of 16. */
 export function splitRanges(length: number, workers: number, options: SplitOptions = {}): Range[] {
-  const minPiece = Math.max(16, options.minPiece ?? MIN_PIECE);
-  const perWorker = Math.max(1, options.piecesPerWorker ?? PIECES_PER_WORKER);
+  // Own properties only (own.ts); the pool has validated them (createPool), direct callers get clamping.
+  const minPiece = Math.max(16, (own(options, "minPiece") as number | undefined) ?? MIN_PIECE);
+  const perWorker = Math.max(1, (own(options, "piecesPerWorker") as number | undefined) ?? PIECES_PER_WORKER);
   if (length <= 0) return [];
   const pieces = Math.max(1, Math.min(workers * perWorker, Math.floor(length / minPiece)));
   const size = Math.ceil(length / pieces / 16) * 16;

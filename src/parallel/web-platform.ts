@@ -1,20 +1,38 @@
 // Browser glue: module Web Workers. SharedArrayBuffer is used only on cross-origin-isolated
 // pages (COOP: same-origin + COEP: require-corp); elsewhere pieces are transferred.
+import { bare } from "./own.js";
 import type { Platform } from "./platform.js";
+
+/** The script a pool without `workerUrl` loads (for messages; `new Worker` below spells it out for bundlers). */
+function defaultScript(): string {
+  try {
+    return String(new URL("./web-worker.js", import.meta.url));
+  } catch {
+    return "./web-worker.js";
+  }
+}
 
 export const webPlatform: Platform = {
   name: "web",
   sharedMemory: typeof SharedArrayBuffer === "function" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+  terminateStops: false, // Worker.terminate() returns at once; the thread may still be running
   defaultSize: () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency || 4,
+  scriptName: (url) => (url ? String(url) : defaultScript()),
   spawn(url, events) {
     // Written out in full so bundlers (Vite, webpack 5, Parcel) see and emit the worker file.
+    // Null-prototype options: WebIDL reads `name` and `credentials` through the prototype chain.
     const worker = url
-      ? new Worker(url, { type: "module" })
-      : new Worker(new URL("./web-worker.js", import.meta.url), { type: "module" });
+      ? new Worker(url, bare({ type: "module" as const }))
+      : new Worker(new URL("./web-worker.js", import.meta.url), bare({ type: "module" as const }));
+    const script = url ? String(url) : defaultScript();
     worker.onmessage = (e) => events.message(e.data);
     worker.onerror = (e) => {
       e.preventDefault();
-      events.failure(`worker error: ${e.message || "failed to load or crashed"}`);
+      // A module worker that fails to load (404, wrong MIME type, a bundler that did not emit
+      // or moved the file) fires an error event with no message at all: say which script.
+      events.failure(e.message
+        ? `worker error: ${e.message} (worker script ${script})`
+        : `worker script ${script} failed to load or crashed (if a bundler moved it, pass its URL as workerUrl)`);
     };
     worker.onmessageerror = () => events.failure("unreadable message from worker");
     return {
