@@ -19,11 +19,13 @@ export const webPlatform: Platform = {
   defaultSize: () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency || 4,
   scriptName: (url) => (url ? String(url) : defaultScript()),
   spawn(url, events) {
-    // Written out in full so bundlers (Vite, webpack 5, Parcel) see and emit the worker file.
-    // Null-prototype options: WebIDL reads `name` and `credentials` through the prototype chain.
+    // Written out in full so bundlers (Vite, webpack 5, Parcel) see and emit the worker file:
+    // they need a literal options object, so every option WebIDL reads (`type`, `name`,
+    // `credentials`, read through the prototype chain) is an own property of it.
+    // A caller's URL gets null-prototype options.
     const worker = url
       ? new Worker(url, bare({ type: "module" as const }))
-      : new Worker(new URL("./web-worker.js", import.meta.url), bare({ type: "module" as const }));
+      : new Worker(new URL("./web-worker.js", import.meta.url), { type: "module", name: "aes-wasm", credentials: "same-origin" });
     const script = url ? String(url) : defaultScript();
     worker.onmessage = (e) => events.message(e.data);
     worker.onerror = (e) => {
