@@ -31,7 +31,7 @@ export { IndexedDbNonceStore, type IndexedDbNonceStoreOptions } from "./nonce/in
 export { sealCtr, openCtr, COUNTER_BLOCK_BYTES, type OpenCtrOptions } from "./nonce/envelope.js";
 export * from "./nonce/errors.js";
 export { createPool, canSplit, type WorkerPool, type PoolOptions, type JobOptions, type Direction } from "./parallel/pool.js";
-export { PoolClosedError, WorkerCrashedError, WorkerTimeoutError } from "./parallel/errors.js";
+export { PoolClosedError, WorkerCrashedError, WorkerStartError, WorkerTimeoutError } from "./parallel/errors.js";
 export { subtle, AesCryptoKey, SubtleError, OperationError, DataError, InvalidAccessError, NotSupportedError, SubtleSyntaxError, SubtleTypeError, type Subtle, type AlgorithmHandler, type AlgorithmIdentifier, type AesCtrParams, type AesCbcParams, type AesGcmParams, type AesKeyGenParams, type JsonWebKey, type KeyUsage, type KeyFormat } from "./subtle/index.js";
 export { GcmMode, GcmEncryptor, GcmUnverifiedDecryptor, GCM_MAX_DATA_BYTES, GCM_TAG_LENGTHS, GCM_SHORT_TAG_LENGTHS, type GcmOptions } from "./modes/gcm.js";
 export { KwMode, KwpMode } from "./modes/kw.js";
