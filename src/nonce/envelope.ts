@@ -4,7 +4,8 @@
 import { asBytes } from "../bytes.js";
 import { CounterExhaustedError, DataLengthError } from "../errors.js";
 import type { AesKey } from "../key.js";
-import { DEFAULT_MAX_BLOCKS_PER_MESSAGE, type NonceSource } from "./source.js";
+import { bare, integerOption, ownOptions } from "./own.js";
+import { DEFAULT_MAX_BLOCKS_PER_MESSAGE, MAX_BLOCKS_PER_MESSAGE_LIMIT, type NonceSource } from "./source.js";
 
 /** Bytes of the counter block at the front of a sealed message. */
 export const COUNTER_BLOCK_BYTES = 16;
@@ -21,7 +22,7 @@ export async function sealCtr(key: AesKey, source: NonceSource, data: Uint8Array
   const block = await source.next();
   const sealed = new Uint8Array(COUNTER_BLOCK_BYTES + src.length);
   sealed.set(block);
-  key.ctr(block, source.ctrOptions).encrypt(src, sealed.subarray(COUNTER_BLOCK_BYTES));
+  key.ctr(block, bare(source.ctrOptions)).encrypt(src, sealed.subarray(COUNTER_BLOCK_BYTES));
   return sealed;
 }
 
@@ -31,14 +32,14 @@ export interface OpenCtrOptions {
 }
 
 /** Decrypts the output of sealCtr(): reads the counter block from the front. */
-export function openCtr(key: AesKey, sealed: Uint8Array, options: OpenCtrOptions = {}): Uint8Array {
+export function openCtr(key: AesKey, sealed: Uint8Array, options?: OpenCtrOptions): Uint8Array {
+  // Own properties only (own.ts), checked before anything is decrypted.
+  const maxBlocks = integerOption(ownOptions(options, ["maxBlocks"], "openCtr options").maxBlocks,
+    DEFAULT_MAX_BLOCKS_PER_MESSAGE, 1, MAX_BLOCKS_PER_MESSAGE_LIMIT, "maxBlocks");
   const s = asBytes(sealed, "sealed");
   if (s.length < COUNTER_BLOCK_BYTES) {
     throw new DataLengthError(`sealed data must start with a ${COUNTER_BLOCK_BYTES}-byte counter block, got ${s.length} bytes`);
   }
-  const mode = key.ctr(s.subarray(0, COUNTER_BLOCK_BYTES), {
-    counterBits: 128,
-    maxBlocks: options.maxBlocks ?? DEFAULT_MAX_BLOCKS_PER_MESSAGE,
-  });
+  const mode = key.ctr(s.subarray(0, COUNTER_BLOCK_BYTES), bare({ counterBits: 128 as const, maxBlocks }));
   return mode.decrypt(s.subarray(COUNTER_BLOCK_BYTES));
 }

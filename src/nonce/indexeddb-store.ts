@@ -3,7 +3,8 @@
 // of one origin, so reservations are exclusive. The promise resolves on the transaction's
 // `complete` event, with durability "strict" where the browser supports it: durable first,
 // returned second.
-import { NonceStoreLockError, NonceStoreUnavailableError } from "./errors.js";
+import { NonceStoreError, NonceStoreLockError, NonceStoreUnavailableError } from "./errors.js";
+import { booleanOption, ownOptions, stringOption } from "./own.js";
 import { checkMark, type NonceStore } from "./stores.js";
 
 const OBJECT_STORE = "marks";
@@ -26,21 +27,31 @@ export class IndexedDbNonceStore implements NonceStore {
   readonly #recover: boolean;
   #db: Promise<IDBDatabase> | undefined;
 
-  constructor(options: IndexedDbNonceStoreOptions = {}) {
-    const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-    if (!factory) throw new NonceStoreUnavailableError("IndexedDB is not available here; use another NonceStore");
+  constructor(options?: IndexedDbNonceStoreOptions) {
+    // Own properties only (own.ts): a polluted Object.prototype cannot pick the database.
+    const o = ownOptions(options, ["database", "name", "indexedDB", "recoverFromClock"], "IndexedDbNonceStore options");
+    this.database = stringOption(o.database, "aes-wasm-nonce", "database");
+    this.name = stringOption(o.name, "default", "name");
+    this.#recover = booleanOption(o.recoverFromClock, false, "recoverFromClock");
+    const factory = (o.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB) as IDBFactory | undefined;
+    if (!factory || typeof factory.open !== "function") throw new NonceStoreUnavailableError("IndexedDB is not available here; use another NonceStore");
     this.#factory = factory;
-    this.database = options.database ?? "aes-wasm-nonce";
-    this.name = options.name ?? "default";
-    this.#recover = options.recoverFromClock ?? false;
   }
 
   async advance(decide: (stored: number | null) => number): Promise<number> {
     const db = await this.#open();
+    const where = `IndexedDB ${this.database}/${this.name}`;
     return new Promise<number>((resolve, reject) => {
       // "strict" asks the browser to flush to disk before `complete` (Chromium defaults to relaxed).
-      const tx = (db.transaction as (s: string, m: IDBTransactionMode, o?: object) => IDBTransaction)
-        .call(db, OBJECT_STORE, "readwrite", { durability: "strict" });
+      let tx: IDBTransaction;
+      try {
+        tx = (db.transaction as (s: string, m: IDBTransactionMode, o?: object) => IDBTransaction)
+          .call(db, OBJECT_STORE, "readwrite", { durability: "strict" });
+      } catch (e) {
+        this.#db = undefined; // e.g. the connection was closed: reopen next time
+        reject(new NonceStoreError(`${where}: cannot start a transaction (${errorName(e)})`, "transaction", where, e));
+        return;
+      }
       const records = tx.objectStore(OBJECT_STORE);
       let mark = -1;
       let failure: unknown;
@@ -55,7 +66,10 @@ export class IndexedDbNonceStore implements NonceStore {
         }
       };
       tx.oncomplete = () => resolve(mark);
-      tx.onabort = () => reject(failure ?? tx.error ?? new Error("IndexedDB transaction aborted"));
+      // A QuotaExceededError (the disk or the origin's quota is full) or another abort: typed,
+      // and nothing was handed out.
+      tx.onabort = () => reject(failure ?? new NonceStoreError(
+        `${where}: the transaction was aborted${tx.error ? ` (${errorName(tx.error)})` : ""}; no nonce was handed out`, "write", where, tx.error ?? undefined));
       tx.onerror = () => undefined; // onabort follows and reports
     });
   }
@@ -84,7 +98,8 @@ export class IndexedDbNonceStore implements NonceStore {
         if (!req.result.objectStoreNames.contains(OBJECT_STORE)) req.result.createObjectStore(OBJECT_STORE);
       };
       req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
+      req.onerror = () => reject(new NonceStoreError(`IndexedDB ${this.database}: cannot open the database (${errorName(req.error)})`,
+        "open", `IndexedDB ${this.database}`, req.error ?? undefined));
       req.onblocked = () => reject(new NonceStoreLockError(`IndexedDB ${this.database} is blocked by another connection`));
     }).catch((e) => {
       this.#db = undefined; // let a later call try again
@@ -92,4 +107,9 @@ export class IndexedDbNonceStore implements NonceStore {
     });
     return this.#db;
   }
+}
+
+function errorName(e: unknown): string {
+  const named = e as { name?: unknown; message?: unknown } | null;
+  return named && typeof named.name === "string" ? `${named.name}${typeof named.message === "string" && named.message ? ": " + named.message : ""}` : String(e);
 }

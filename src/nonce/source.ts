@@ -10,9 +10,13 @@
 //
 // Write-ahead: a nonce is inside a range already durable in the store before it is returned.
 // To avoid one store write per message, each write reserves `reserve` values ahead.
+//
+// Options are read from their own properties only (own.ts): a polluted Object.prototype cannot
+// supply a `random`, a `now` or a `reserve` the caller never gave.
 import { StateError, InputTypeError } from "../errors.js";
 import type { CtrOptions } from "../modes/ctr.js";
-import { NonceExhaustedError } from "./errors.js";
+import { NonceExhaustedError, NonceStoreCorruptError } from "./errors.js";
+import { functionOption, integerOption, ownOptions } from "./own.js";
 import { NONCE_MAX, type NonceStore } from "./stores.js";
 
 /** The most blocks a message can have before its counter would reach the next N's range. */
@@ -50,21 +54,27 @@ export class NonceSource {
   #queue: Promise<unknown> = Promise.resolve(); // the mutex: draws run one after another
 
   constructor(options: NonceSourceOptions) {
-    const store = options?.store;
-    if (!store || typeof store.advance !== "function") {
+    if (options === null || typeof options !== "object") {
+      throw new InputTypeError("NonceSource needs { store } with an advance() method");
+    }
+    const o = ownOptions(options, ["store", "reserve", "maxBlocksPerMessage", "now", "random"], "NonceSource options");
+    const store = o.store as NonceStore | undefined;
+    // The store is an object of the caller's class: its advance() may live on its prototype.
+    if (!store || typeof store !== "object" || typeof store.advance !== "function") {
       throw new InputTypeError("NonceSource needs { store } with an advance() method");
     }
     this.#store = store;
-    this.reserve = checkInteger(options.reserve ?? DEFAULT_NONCE_RESERVE, 1, NONCE_MAX, "reserve");
-    this.maxBlocksPerMessage = checkInteger(options.maxBlocksPerMessage ?? DEFAULT_MAX_BLOCKS_PER_MESSAGE,
+    this.reserve = integerOption(o.reserve, DEFAULT_NONCE_RESERVE, 1, NONCE_MAX, "reserve");
+    this.maxBlocksPerMessage = integerOption(o.maxBlocksPerMessage, DEFAULT_MAX_BLOCKS_PER_MESSAGE,
       1, MAX_BLOCKS_PER_MESSAGE_LIMIT, "maxBlocksPerMessage");
-    this.#now = options.now ?? Date.now;
-    this.#random = options.random ?? ((b) => globalThis.crypto.getRandomValues(b));
+    this.#now = functionOption(o.now, Date.now, "now");
+    this.#random = functionOption(o.random, (b: Uint8Array) => { globalThis.crypto.getRandomValues(b); }, "random");
   }
 
   /** The CTR options that go with this source's blocks: `key.ctr(block, source.ctrOptions)`. */
   get ctrOptions(): Required<CtrOptions> {
-    return { counterBits: 128, maxBlocks: this.maxBlocksPerMessage };
+    // Null prototype: whatever reads these options finds nothing else on them.
+    return Object.assign(Object.create(null) as Required<CtrOptions>, { counterBits: 128 as const, maxBlocks: this.maxBlocksPerMessage });
   }
 
   /** A fresh 16-byte initial counter block. Concurrent calls never share an N. */
@@ -96,21 +106,20 @@ export class NonceSource {
       return wanted;
     }
     let first = 0;
+    let decided: number | undefined;
     const high = await this.#store.advance((stored) => {
       // Above everything any source has reserved from this store, and not below the clock.
       first = Math.max(wanted, stored === null ? 0 : stored + 1);
       if (first > NONCE_MAX) throw new NonceExhaustedError("the 48-bit nonce field is used up");
-      return Math.min(first + this.reserve - 1, NONCE_MAX);
+      return (decided = Math.min(first + this.reserve - 1, NONCE_MAX));
     });
+    // A custom store that resolves with something other than the mark it was given to keep
+    // (or without asking for one) leaves `first` not known to be durable: refuse to hand it out.
+    if (decided === undefined || high !== decided) {
+      throw new NonceStoreCorruptError(`the store resolved advance() with ${String(high)}, not the mark ${decided ?? "(decide was never called)"} it was given`);
+    }
     this.#reservedUpTo = high;
     this.#last = first;
     return first;
   }
-}
-
-function checkInteger(value: unknown, min: number, max: number, what: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new StateError(`${what} must be an integer from ${min} to ${max}, got ${String(value)}`);
-  }
-  return value;
 }
