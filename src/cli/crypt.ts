@@ -2,24 +2,27 @@
 // -nosalt [-nopad]`: no header, no salt, PKCS#7 for ECB/CBC unless --no-pad. GCM appends the
 // 16-byte tag and, decrypting, keeps no output unless the tag checks. Streams in constant memory;
 // CTR can spread each chunk over a worker pool (--threads N).
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { accessSync, constants } from "node:fs";
 import { addToCounter } from "../counter.js";
 import { DecryptionError, IvLengthError, KeyLengthError, UnknownCipherError } from "../errors.js";
 import { createCipheriv, createDecipheriv } from "../facade.js";
-import { integerOption, stringOption, type Parsed } from "./args.js";
-import { UsageError } from "./errors.js";
+import { flagOption, integerOption, stringOption, type Parsed } from "./args.js";
+import { OutputBufferLimitError, UsageError } from "./errors.js";
 import { GCM_TAG_BYTES, gcmStream } from "./gcm.js";
 import { openSource, pieces, type Source } from "./input.js";
 import { hexOption, readKey } from "./keys.js";
-import { checkNotInput, trackScratch, withSink, type Sink } from "./output.js";
+import { checkOutput, planOutput, precious, withSink, type OutputPlan, type Sink } from "./output.js";
 import { createProgress, type Progress } from "./progress.js";
 
 /** Bytes per worker-pool job: big enough to split over workers, small enough for constant memory. */
 const POOL_CHUNK = 4 << 20;
+
+/**
+ * The most plaintext GCM decryption holds in memory when the output cannot be a temporary file
+ * (stdout, a pipe, a device): nothing may reach such an output before the tag is checked, and
+ * nothing of it is spooled to disk either. Larger inputs need --out <file> or seal/open.
+ */
+export const GCM_BUFFER_LIMIT = 64 << 20;
 
 interface CryptJob {
   name: string;
@@ -52,7 +55,7 @@ export function parseCryptJob(values: Parsed["values"], encrypt: boolean): Crypt
     iv = hexOption("iv", ivHex, mode === "gcm" ? undefined : 16);
     if (mode === "gcm" && iv.length === 0) throw new IvLengthError(`${name} needs a non-empty --iv (12 bytes is standard)`);
   }
-  const pad = values["no-pad"] !== true;
+  const pad = !flagOption(values, "no-pad");
   if (!pad && mode !== "ecb" && mode !== "cbc") throw new UsageError(`--no-pad applies to ECB and CBC only, not ${name}`);
   const aadHex = stringOption(values, "aad");
   if (aadHex !== undefined && mode !== "gcm") throw new UsageError(`--aad applies to GCM only, not ${name}`);
@@ -65,29 +68,39 @@ export async function cryptCommand(values: Parsed["values"], encrypt: boolean, w
   const job = parseCryptJob(values, encrypt);
   if (job.threads > 1 && job.mode !== "ctr") warn(`--threads speeds up CTR only; running ${job.name} on one thread`);
   const outPath = stringOption(values, "out");
+  const force = forcedProgress(values);
   const source = await openSource(stringOption(values, "in"));
-  const progress = createProgress({ total: source.size, force: forcedProgress(values) });
   try {
-    checkNotInput(source.stats, outPath);
-    if (job.mode === "gcm" && !encrypt) {
-      await gcmDecrypt(job, source, outPath, progress);
-    } else {
-      await withSink(outPath, async (sink) => {
-        if (job.mode === "gcm") await gcmEncrypt(job, source, sink, progress);
-        else if (job.mode === "ctr" && job.threads > 1) await ctrOnPool(job, source, sink, progress);
-        else await streamThrough(job, source, sink, progress);
-      });
+    checkOutput(outPath, [
+      source.stats ? { stats: source.stats, what: "the input file" } : null,
+      precious(stringOption(values, "key-file"), "the key file"),
+    ]);
+    const plan = planOutput(outPath);
+    const progress = createProgress({ total: source.size, force });
+    try {
+      if (job.mode === "gcm" && !encrypt) {
+        await gcmDecrypt(job, source, plan, outPath, progress);
+      } else {
+        await withSink(plan, async (sink) => {
+          if (job.mode === "gcm") await gcmEncrypt(job, source, sink, progress);
+          else if (job.mode === "ctr" && job.threads > 1) await ctrOnPool(job, source, sink, progress);
+          else await streamThrough(job, source, sink, progress);
+        });
+      }
+    } finally {
+      progress.done();
     }
   } finally {
-    progress.done();
     await source.close();
     job.key.fill(0);
   }
 }
 
 export function forcedProgress(values: Parsed["values"]): boolean | undefined {
-  if (values.progress === true && values["no-progress"] === true) throw new UsageError("give --progress or --no-progress, not both");
-  return values.progress === true ? true : values["no-progress"] === true ? false : undefined;
+  const on = flagOption(values, "progress");
+  const off = flagOption(values, "no-progress");
+  if (on && off) throw new UsageError("give --progress or --no-progress, not both");
+  return on ? true : off ? false : undefined;
 }
 
 /** Single-threaded: the node:crypto-shaped facade, one input chunk at a time. */
@@ -150,43 +163,66 @@ async function gcmEncrypt(job: CryptJob, source: Source, sink: Sink, progress: P
 }
 
 /**
- * GCM decryption keeps nothing until the tag checks: the last 16 input bytes (the tag) are held
- * back while the rest streams through; output goes to the temporary file that only a good tag
- * renames into place. For stdout the plaintext is spooled to a scratch file first, then copied
- * out after the check, so a forged stream never reaches the reader.
+ * GCM decryption releases nothing until the tag checks: the last 16 input bytes (the tag) are
+ * held back while the rest streams through. To a regular file, the plaintext goes to the
+ * output's 0600 temporary file (in the output's directory), renamed into place only after a
+ * good tag. To stdout, a pipe or a device there is no file to rename, so the plaintext is held
+ * in memory, at most GCM_BUFFER_LIMIT bytes, and written out only after the check: no scratch
+ * file in $TMPDIR (which a SIGKILL would leave behind, readable), and a forged stream never
+ * reaches the reader. Larger inputs are refused (exit 2, nothing written), before reading when
+ * the size is known.
  */
-async function gcmDecrypt(job: CryptJob, source: Source, outPath: string | undefined, progress: Progress): Promise<void> {
-  const toStdout = outPath === undefined || outPath === "-";
-  const target = toStdout ? join(tmpdir(), `aes-wasm-spool-${randomBytes(6).toString("hex")}`) : outPath;
-  const untrack = toStdout ? trackScratch(target) : () => {};
+async function gcmDecrypt(job: CryptJob, source: Source, plan: OutputPlan, outPath: string | undefined, progress: Progress): Promise<void> {
+  const cipher = gcmStream(job.name, job.key, job.iv!, false);
+  if (job.aad) cipher.setAAD(job.aad);
+  const decryptAll = async (emit: (bytes: Uint8Array) => Promise<void>) => {
+    let held = new Uint8Array(0);
+    for await (const chunk of source.chunks) {
+      const all = concat(held, chunk as Uint8Array);
+      const cut = Math.max(0, all.length - GCM_TAG_BYTES);
+      const out = cipher.update(all.subarray(0, cut));
+      held = all.slice(cut);
+      if (out.length > 0) await emit(out);
+      progress.advance((chunk as Uint8Array).length);
+    }
+    if (held.length < GCM_TAG_BYTES) throw new DecryptionError();
+    cipher.setAuthTag(held);
+    const tail = cipher.final();
+    if (tail.length > 0) await emit(tail);
+  };
+  if (plan.kind === "file") {
+    await withSink(plan, (sink) => decryptAll((b) => sink.write(b)));
+    return;
+  }
+  const where = plan.kind === "stdout" ? "stdout" : `--out ${outPath}`;
+  const tooLarge = () => new OutputBufferLimitError(
+    `GCM decryption to ${where} holds the plaintext in memory until the tag is checked, at most ${GCM_BUFFER_LIMIT >> 20} MiB, ` +
+    "and this input is larger; nothing was written. Decrypt to a file with --out <path> (a private temporary file next to it, " +
+    "renamed into place after the check), or use the chunked seal/open format for large data");
+  if (source.size !== null && source.size - GCM_TAG_BYTES > GCM_BUFFER_LIMIT) throw tooLarge();
+  if (plan.kind === "direct") {
+    try {
+      accessSync(plan.path, constants.W_OK); // fail before the work, not after it
+    } catch (e) {
+      throw new UsageError(`cannot write to --out ${outPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  const parts: Uint8Array[] = [];
+  let total = 0;
   try {
-    await withSink(target, async (sink) => {
-      const cipher = gcmStream(job.name, job.key, job.iv!, false);
-      if (job.aad) cipher.setAAD(job.aad);
-      let held = new Uint8Array(0);
-      for await (const chunk of source.chunks) {
-        const all = concat(held, chunk as Uint8Array);
-        const cut = Math.max(0, all.length - GCM_TAG_BYTES);
-        const out = cipher.update(all.subarray(0, cut));
-        held = all.slice(cut);
-        if (out.length > 0) await sink.write(out);
-        progress.advance((chunk as Uint8Array).length);
-      }
-      if (held.length < GCM_TAG_BYTES) throw new DecryptionError();
-      cipher.setAuthTag(held);
-      const tail = cipher.final();
-      if (tail.length > 0) await sink.write(tail);
+    await decryptAll(async (b) => {
+      total += b.length;
+      if (total > GCM_BUFFER_LIMIT) throw tooLarge();
+      parts.push(b);
     });
-    if (toStdout) {
-      await withSink(undefined, async (sink) => {
-        for await (const chunk of createReadStream(target, { highWaterMark: 1 << 20 })) await sink.write(chunk as Uint8Array);
-      });
-    }
+    await withSink(plan, async (sink) => {
+      for (let i = 0; i < parts.length; i++) {
+        await sink.write(parts[i]);
+        parts[i].fill(0);
+      }
+    });
   } finally {
-    if (toStdout) {
-      await rm(target, { force: true });
-      untrack();
-    }
+    for (const p of parts) p.fill(0);
   }
 }
 

@@ -5,17 +5,45 @@ import { AesError, DataLengthError, DecryptionError, InputTypeError, IvLengthErr
 
 /** A bad command line: unknown command or option, missing or malformed argument, same in/out file. */
 export class UsageError extends AesError {
-  constructor(message: string) { super("ERR_AES_CLI_USAGE", message); }
+  constructor(message: string) {
+    super("ERR_AES_CLI_USAGE", message);
+    this.name = "UsageError";
+  }
 }
 
 /** A sealed file's header is not one this version can read (wrong magic, version, cipher, chunk size). */
 export class SealFormatError extends AesError {
-  constructor(message: string) { super("ERR_AES_SEAL_FORMAT", message); }
+  constructor(message: string) {
+    super("ERR_AES_SEAL_FORMAT", message);
+    this.name = "SealFormatError";
+  }
 }
 
 /** `aes-wasm bench` outside a source checkout: bench/ and the peer libraries are not installed. */
 export class BenchUnavailableError extends AesError {
-  constructor(message: string) { super("ERR_AES_CLI_BENCH_UNAVAILABLE", message); }
+  constructor(message: string) {
+    super("ERR_AES_CLI_BENCH_UNAVAILABLE", message);
+    this.name = "BenchUnavailableError";
+  }
+}
+
+/** The input file changed size while it was read (truncated by another process): nothing is kept. */
+export class InputChangedError extends AesError {
+  constructor(message: string) {
+    super("ERR_AES_CLI_INPUT_CHANGED", message);
+    this.name = "InputChangedError";
+  }
+}
+
+/**
+ * GCM decryption to stdout (or a pipe or device) holds the plaintext in memory until the tag
+ * is checked; this input is larger than that buffer may grow. Exit code 2: nothing was output.
+ */
+export class OutputBufferLimitError extends AesError {
+  constructor(message: string) {
+    super("ERR_AES_CLI_BUFFER_LIMIT", message);
+    this.name = "OutputBufferLimitError";
+  }
 }
 
 /** The run was stopped by a signal (Ctrl-C); the partial output was removed. */
@@ -23,6 +51,7 @@ export class InterruptedError extends AesError {
   readonly signal: NodeJS.Signals;
   constructor(signal: NodeJS.Signals) {
     super("ERR_AES_CLI_INTERRUPTED", `interrupted by ${signal}; partial output removed`);
+    this.name = "InterruptedError";
     this.signal = signal;
   }
 }
@@ -36,7 +65,7 @@ export function exitCodeFor(e: unknown, decrypting: boolean): number {
   if (e instanceof InterruptedError) return e.signal === "SIGTERM" ? 143 : e.signal === "SIGHUP" ? 129 : 130;
   if (e instanceof DecryptionError || e instanceof SealFormatError) return EXIT_FAILED;
   if (e instanceof DataLengthError) return decrypting ? EXIT_FAILED : EXIT_USAGE;
-  if (e instanceof UsageError || e instanceof KeyLengthError || e instanceof IvLengthError ||
+  if (e instanceof UsageError || e instanceof OutputBufferLimitError || e instanceof KeyLengthError || e instanceof IvLengthError ||
     e instanceof UnknownCipherError || e instanceof InputTypeError) return EXIT_USAGE;
   return EXIT_FAILED;
 }

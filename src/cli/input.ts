@@ -1,8 +1,14 @@
 // Where input comes from: a file (--in <path>) or stdin (no --in, or -), read in chunks so
 // memory stays constant whatever the size; plus a re-chunker for formats that need exact sizes.
+//
+// A regular input file is read for exactly the size it had when it was opened: a file that
+// grows while it is read (output appended to it, as `--in f | tee -a f` does) cannot feed the
+// run forever, and one that shrinks (truncated by another process) is an InputChangedError
+// (exit 1, no output kept) rather than a shorter output that looks complete. Files that report
+// size 0 (procfs and the like, or an empty file) are read to their end.
 import { fstatSync, type Stats } from "node:fs";
 import { open } from "node:fs/promises";
-import { UsageError } from "./errors.js";
+import { InputChangedError, UsageError } from "./errors.js";
 
 export interface Source {
   chunks: AsyncIterable<Uint8Array>;
@@ -18,7 +24,9 @@ const READ_CHUNK = 1 << 20;
 export async function openSource(inPath: string | undefined): Promise<Source> {
   if (inPath === undefined || inPath === "-") {
     const stats = fstatSync(0);
-    return { chunks: process.stdin, size: stats.isFile() ? stats.size : null, stats, close: async () => {} };
+    // stdin redirected from a file: at most the size it had (its read position is unknown here).
+    const chunks = stats.isFile() && stats.size > 0 ? atMost(process.stdin, stats.size) : process.stdin;
+    return { chunks, size: stats.isFile() ? stats.size : null, stats, close: async () => {} };
   }
   let fh;
   try {
@@ -31,9 +39,12 @@ export async function openSource(inPath: string | undefined): Promise<Source> {
     await fh.close();
     throw new UsageError(`--in ${inPath} is a directory`);
   }
-  const stream = fh.createReadStream({ highWaterMark: READ_CHUNK, autoClose: true });
+  const regular = stats.isFile() && stats.size > 0;
+  const options = Object.assign(Object.create(null) as Record<string, unknown>,
+    regular ? { highWaterMark: READ_CHUNK, autoClose: true, start: 0, end: stats.size - 1 } : { highWaterMark: READ_CHUNK, autoClose: true });
+  const stream = fh.createReadStream(options);
   return {
-    chunks: stream,
+    chunks: regular ? exactly(stream, stats.size, inPath) : stream,
     size: stats.isFile() ? stats.size : null,
     stats,
     close: async () => {
@@ -41,6 +52,30 @@ export async function openSource(inPath: string | undefined): Promise<Source> {
       await fh.close().catch(() => undefined);
     },
   };
+}
+
+/** The stream's bytes, stopping after `limit`. */
+async function* atMost(chunks: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
+  let left = limit;
+  for await (const chunk of chunks) {
+    const c = chunk as Uint8Array;
+    if (c.length >= left) {
+      if (left > 0) yield c.subarray(0, left);
+      return;
+    }
+    left -= c.length;
+    yield c;
+  }
+}
+
+/** A read bounded to `size` bytes (the read stream's `end`) that must deliver all of them. */
+async function* exactly(chunks: AsyncIterable<Uint8Array>, size: number, path: string): AsyncGenerator<Uint8Array> {
+  let got = 0;
+  for await (const chunk of chunks) {
+    got += (chunk as Uint8Array).length;
+    yield chunk as Uint8Array;
+  }
+  if (got !== size) throw new InputChangedError(`input ${path} changed while it was read: ${got} of the ${size} bytes it had when opened`);
 }
 
 export interface Piece {

@@ -2,10 +2,10 @@
 // optional newline; which one is decided by length alone (raw n bytes vs 2n hex digits), so a
 // raw key that happens to look like hex is never misread. Hex is decoded by decodeHex
 // (constant-time in the digits: no regex, no lookup table; one validity flag at the end).
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { decodeHex } from "../bytes.js";
 import { UsageError } from "./errors.js";
-import type { Parsed } from "./args.js";
+import { flagValue, type Parsed } from "./args.js";
 
 /** Decodes the hex value of option `--name`; `bytes`, if given, is the required length. */
 export function hexOption(name: string, hex: string, bytes?: number): Uint8Array {
@@ -25,8 +25,9 @@ export function hexOption(name: string, hex: string, bytes?: number): Uint8Array
  * `bytes` is undefined.
  */
 export function readKey(values: Parsed["values"], bytes: number): Uint8Array {
-  const hex = values.key;
-  const file = values["key-file"];
+  // Own properties only: a polluted Object.prototype cannot name a key file.
+  const hex = flagValue(values, "key");
+  const file = flagValue(values, "key-file");
   if (typeof hex === "string" && typeof file === "string") throw new UsageError("give --key or --key-file, not both");
   if (typeof hex === "string") {
     const key = decodeHex(hex);
@@ -34,12 +35,7 @@ export function readKey(values: Parsed["values"], bytes: number): Uint8Array {
     return key;
   }
   if (typeof file !== "string") throw new UsageError("a key is needed: --key <hex> or --key-file <path>");
-  let content: Buffer;
-  try {
-    content = readFileSync(file);
-  } catch (e) {
-    throw new UsageError(`cannot read key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const content = readKeyFile(file, bytes * 2 + 2);
   try {
     return keyFromFile(content, bytes, file);
   } finally {
@@ -55,4 +51,50 @@ function keyFromFile(content: Buffer, bytes: number, file: string): Uint8Array {
   if (key !== null) return key;
   if (content.length === bytes) return new Uint8Array(content);
   throw new UsageError(`key file ${file} must hold ${bytes} raw bytes or ${bytes * 2} hex digits (and a newline) for a ${bytes * 8}-bit key, got ${content.length} bytes`);
+}
+
+/**
+ * Reads at most `max` bytes of a key file (a valid one is never longer: 2n hex digits and a
+ * CRLF). A regular file larger than that, or a character device such as /dev/urandom, is
+ * refused before anything is read: `--key-file /dev/urandom` used to read until memory ran
+ * out. A pipe (`--key-file <(pass show k)`, /dev/stdin) is read with the same bound. Partial
+ * reads are zeroed before they are dropped.
+ */
+function readKeyFile(file: string, max: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (e) {
+    throw new UsageError(`cannot read key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const buf = Buffer.alloc(max + 1);
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UsageError(`key file ${file} is a directory`);
+    if (!st.isFile() && !st.isFIFO() && !st.isSocket()) {
+      throw new UsageError(`key file ${file} is not a regular file or a pipe (a device such as /dev/urandom is refused: ` +
+        "save a key first, e.g. head -c 32 /dev/urandom > my.key)");
+    }
+    if (st.isFile() && st.size > max) throw new UsageError(`key file ${file} is ${st.size} bytes: too large for a key file (at most ${max})`);
+    let have = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, have, buf.length - have, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN") {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // a non-blocking pipe: wait for data
+          continue;
+        }
+        throw new UsageError(`cannot read key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      if (n === 0) break;
+      have += n;
+      if (have > max) throw new UsageError(`key file ${file} holds more than ${max} bytes: too large for a key file`);
+    }
+    return Buffer.from(buf.subarray(0, have));
+  } finally {
+    buf.fill(0);
+    closeSync(fd);
+  }
 }

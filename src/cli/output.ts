@@ -1,10 +1,14 @@
-// Where output goes: nothing lost, nothing half-written. A file target is written to a
-// temporary file in the same directory (so the final rename is atomic on one filesystem),
-// fsynced and renamed over the target only on success; on any failure, and on SIGINT/SIGTERM/
-// SIGHUP, the temporary file is removed and an existing target is left as it was.
-// Non-regular targets (stdout, pipes, /dev/null, terminals) are written directly.
+// Where output goes: nothing lost, nothing half-written, nothing readable by others while it is
+// being written. A file target is written to a temporary file in the same directory (so the
+// final rename is atomic on one filesystem), created O_EXCL with mode 0600, fsynced, given its
+// final mode and renamed over the target only on success; on any failure, on SIGINT/SIGTERM/
+// SIGHUP, on an uncaught exception and on process.exit the temporary file is removed and an
+// existing target is left as it was. Only SIGKILL (or a power cut) can leave one behind: it is
+// 0600, named with the pid, and removed by the next run that writes the same target.
+// Non-regular targets (stdout, pipes, /dev/null, terminals) are written directly; a path that
+// is stdout itself (/dev/stdout, /dev/fd/1) is treated as stdout.
 import { randomBytes } from "node:crypto";
-import { rmSync, statSync, type Stats } from "node:fs";
+import { fstatSync, readdirSync, rmSync, statSync, type Stats } from "node:fs";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InterruptedError, UsageError } from "./errors.js";
@@ -18,21 +22,44 @@ export interface Sink {
   abort(): Promise<void>;
 }
 
-/** Temporary files alive right now, removed synchronously if a signal ends the process. */
+/** What an output argument names. */
+export type OutputPlan =
+  | { kind: "stdout" }
+  /** A device or FIFO: written in place, nothing to rename. */
+  | { kind: "direct"; path: string }
+  /** A regular file (existing or not): temporary file + rename. */
+  | { kind: "file"; target: string; existing: Stats | null };
+
+/** Temporary files alive right now, removed synchronously if the process ends early. */
 const liveTemps = new Set<string>();
-let interruptHandler: ((signal: NodeJS.Signals) => void) | undefined;
+let installed = false;
+
+export interface CleanupHandlers {
+  /** A signal arrived (temporaries already removed): report and exit. */
+  onInterrupt(e: InterruptedError): void;
+  /** An uncaught exception or unhandled rejection (temporaries already removed): report and exit. */
+  onFatal(e: unknown): void;
+}
 
 /**
- * On SIGINT, SIGTERM or SIGHUP: remove every live temporary file, then call `onInterrupt`
- * (which reports and exits). Installed once per process.
+ * Removes every live temporary file on SIGINT, SIGTERM, SIGHUP, an uncaught exception, an
+ * unhandled rejection and process exit, then lets the handlers report. Installed once per process.
  */
-export function installSignalCleanup(onInterrupt: (e: InterruptedError) => void): void {
-  if (interruptHandler) return;
-  interruptHandler = (signal) => {
+export function installCleanup(handlers: CleanupHandlers): void {
+  if (installed) return;
+  installed = true;
+  const interrupt = (signal: NodeJS.Signals) => {
     removeLiveTemps();
-    onInterrupt(new InterruptedError(signal));
+    handlers.onInterrupt(new InterruptedError(signal));
   };
-  for (const s of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(s, interruptHandler);
+  for (const s of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(s, interrupt);
+  const fatal = (e: unknown) => {
+    removeLiveTemps();
+    handlers.onFatal(e);
+  };
+  process.on("uncaughtException", fatal);
+  process.on("unhandledRejection", fatal);
+  process.on("exit", removeLiveTemps); // process.exit() from anywhere
 }
 
 function removeLiveTemps(): void {
@@ -55,37 +82,123 @@ function statOrNull(path: string): Stats | null {
   }
 }
 
-/**
- * Refuses an output that is the input: writing would destroy the data being read. `input` is
- * the input file's stats (a path's, or stdin's when it is redirected from a file).
- */
-export function checkNotInput(input: Stats | null, outPath: string | undefined): void {
-  if (!input || !input.isFile() || outPath === undefined || outPath === "-") return;
-  const out = statOrNull(outPath);
-  if (out && out.dev === input.dev && out.ino === input.ino) {
-    throw new UsageError(`refusing to overwrite the input file ${outPath}: give --out another path`);
+function stdoutStats(): Stats | null {
+  try {
+    return fstatSync(1);
+  } catch {
+    return null;
   }
 }
 
-/** The sink for --out: stdout for undefined or "-", else a file (temp + rename when regular). */
-export async function openSink(outPath: string | undefined): Promise<Sink> {
-  if (outPath === undefined || outPath === "-") return streamSink(process.stdout, "stdout");
+const sameFile = (a: Stats, b: Stats) => a.dev === b.dev && a.ino === b.ino;
+
+/** Classifies `--out`: stdout (also a path that is stdout), a device/FIFO, or a regular file. */
+export function planOutput(outPath: string | undefined): OutputPlan {
+  if (outPath === undefined || outPath === "-") return { kind: "stdout" };
   const target = resolve(outPath);
   const existing = statOrNull(target);
   if (existing?.isDirectory()) throw new UsageError(`--out ${outPath} is a directory`);
-  if (existing && !existing.isFile()) {
-    // A device or FIPO: nothing to rename; write straight to it.
-    const fh = await openOrFail(target, "w", 0o666, outPath);
-    return fileSink(fh, null, target, null);
+  const out = stdoutStats();
+  // /dev/stdout, /dev/fd/1 or the very file stdout is redirected to: renaming a file over that
+  // path would replace a /dev entry (or orphan the shell's redirection); write to fd 1 instead.
+  if (existing && out && sameFile(existing, out)) return { kind: "stdout" };
+  if (existing && !existing.isFile()) return { kind: "direct", path: target };
+  return { kind: "file", target, existing };
+}
+
+/** A file whose loss would be data loss: the input, the key file, the nonce store. */
+export interface Precious {
+  stats: Stats;
+  what: string;
+}
+
+/** `path`'s stats as a Precious file when it is a regular file (a missing path protects nothing). */
+export function precious(path: string | undefined, what: string): Precious | null {
+  if (path === undefined || path === "-") return null;
+  try {
+    const stats = statSync(path);
+    return stats.isFile() ? { stats, what } : null;
+  } catch {
+    return null;
   }
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.aes-wasm-tmp`);
+}
+
+/**
+ * Refuses an output that is one of the files the run depends on: `--out` naming the input
+ * (or the key file, or the nonce store) would destroy it, and stdout redirected to the input
+ * (`aes-wasm encrypt --in f >> f`) would read its own output back until the disk is full.
+ * Compared by device and inode, so another path, a hard link or a symlink to it is caught too.
+ */
+export function checkOutput(outPath: string | undefined, files: readonly (Precious | null)[]): void {
+  const toStdout = outPath === undefined || outPath === "-";
+  const out = toStdout ? stdoutStats() : statOrNull(outPath);
+  if (!out || !out.isFile()) return;
+  for (const f of files) {
+    if (!f || !f.stats.isFile() || !sameFile(out, f.stats)) continue;
+    if (toStdout) {
+      throw new UsageError(`refusing to write to stdout: it is ${f.what} (output appended to a file the run reads would ` +
+        "feed on itself, or destroy it); redirect stdout elsewhere or give --out another path");
+    }
+    throw new UsageError(`refusing to overwrite ${f.what} ${outPath}: give --out another path`);
+  }
+}
+
+/** The input only (kept for callers that have nothing else to protect). */
+export function checkNotInput(input: Stats | null, outPath: string | undefined): void {
+  checkOutput(outPath, [input ? { stats: input, what: "the input file" } : null]);
+}
+
+/** The sink for an output plan: stdout, a device written in place, or a temp file + rename. */
+export async function openSink(plan: OutputPlan | string | undefined): Promise<Sink> {
+  const p = typeof plan === "object" ? plan : planOutput(plan);
+  if (p.kind === "stdout") return streamSink(process.stdout, "stdout");
+  if (p.kind === "direct") {
+    const fh = await openOrFail(p.path, "w", 0o666, p.path);
+    return fileSink(fh, null, p.path, null);
+  }
+  const { target, existing } = p;
+  sweepTemps(target);
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.aes-wasm-tmp`);
   liveTemps.add(temp);
   try {
-    const fh = await openOrFail(temp, "wx", existing ? existing.mode & 0o7777 : 0o666, `a temporary file in ${dirname(target)}`);
+    // 0600 until committed: a decrypted (for GCM: not yet verified) plaintext is never readable
+    // by other users while it is being written, whatever the umask.
+    const fh = await openOrFail(temp, "wx", 0o600, `a temporary file in ${dirname(target)}`);
     return fileSink(fh, temp, target, existing);
   } catch (e) {
     liveTemps.delete(temp);
     throw e;
+  }
+}
+
+/** Removes temporary files for `target` left by runs that were killed (their pid is gone). */
+function sweepTemps(target: string): void {
+  const base = basename(target);
+  const prefix = `.${base}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".aes-wasm-tmp")) continue;
+    const m = /^(\d+)\.[0-9a-f]{12}\.aes-wasm-tmp$/.exec(name.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    try {
+      rmSync(join(dirname(target), name), { force: true });
+    } catch {
+      // best effort
+    }
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ESRCH";
   }
 }
 
@@ -95,6 +208,12 @@ async function openOrFail(path: string, flags: string, mode: number, what: strin
   } catch (e) {
     throw new Error(`cannot create ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/** The mode a new file gets from open(…, 0o666): 0666 minus the umask. */
+function defaultMode(): number {
+  const mask = process.umask(); // reading (no argument) does not change it
+  return 0o666 & ~mask;
 }
 
 function fileSink(fh: FileHandle, temp: string | null, target: string, existing: Stats | null): Sink {
@@ -114,8 +233,11 @@ function fileSink(fh: FileHandle, temp: string | null, target: string, existing:
     },
     async commit() {
       if (temp) {
-        // open() applied the umask; an existing target's exact mode is restored here.
+        // The final mode only now, with the content complete: an existing target's exact mode,
+        // or what a plain create would have given. (Where a filesystem has no modes and refuses
+        // chmod, a new file simply keeps 0600.)
         if (existing) await fh.chmod(existing.mode & 0o7777);
+        else await fh.chmod(defaultMode()).catch(() => undefined);
         await fh.sync();
       }
       await close();
@@ -169,8 +291,8 @@ function streamSink(stream: NodeJS.WritableStream, name: string): Sink {
 }
 
 /** Opens the sink, runs `body`, then commits; on any error aborts (temp removed) and rethrows. */
-export async function withSink(outPath: string | undefined, body: (sink: Sink) => Promise<void>): Promise<void> {
-  const sink = await openSink(outPath);
+export async function withSink(out: OutputPlan | string | undefined, body: (sink: Sink) => Promise<void>): Promise<void> {
+  const sink = await openSink(out);
   try {
     await body(sink);
     await sink.commit();
@@ -178,12 +300,4 @@ export async function withSink(outPath: string | undefined, body: (sink: Sink) =
     await sink.abort().catch(() => undefined);
     throw e;
   }
-}
-
-/** Registers a scratch file (e.g. a spool) for removal if a signal ends the process. */
-export function trackScratch(path: string): () => void {
-  liveTemps.add(path);
-  return () => {
-    liveTemps.delete(path);
-  };
 }

@@ -24,7 +24,13 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
-export function createProgress({ total, force, stream = process.stderr, now = () => performance.now() }: ProgressOptions): Progress {
+export function createProgress(options: ProgressOptions): Progress {
+  // Own properties only: a `stream` or `now` on a polluted Object.prototype is not picked up.
+  const own = <K extends keyof ProgressOptions>(k: K): ProgressOptions[K] | undefined => (Object.hasOwn(options, k) ? options[k] : undefined);
+  const total = own("total") ?? null;
+  const force = own("force");
+  const stream = own("stream") ?? process.stderr;
+  const now = own("now") ?? (() => performance.now());
   const show = force ?? (stream.isTTY === true && (total === null || total >= PROGRESS_MIN_BYTES));
   if (!show) return SILENT;
   const start = now();

@@ -1,6 +1,7 @@
 // seal / open: the everyday case. One key file, a self-describing file (seal-format.ts),
 // AES-256-GCM chunk by chunk so any size streams in constant memory, and any truncation,
 // reordering or modification is refused with no output file left behind.
+import type { Stats } from "node:fs";
 import { DecryptionError } from "../errors.js";
 import { aesKey } from "../key.js";
 import { integerOption, stringOption, type Parsed } from "./args.js";
@@ -9,7 +10,7 @@ import { forcedProgress } from "./crypt.js";
 import { gcmAvailable, gcmMode } from "./gcm.js";
 import { openSource, pieces } from "./input.js";
 import { readKey } from "./keys.js";
-import { checkNotInput, withSink } from "./output.js";
+import { checkOutput, planOutput, precious, withSink, type Precious } from "./output.js";
 import { createProgress } from "./progress.js";
 import {
   DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, SEAL_HEADER_BYTES, SEAL_KEY_BYTES, SEAL_NONCE_BYTES, SEAL_TAG_BYTES,
@@ -31,14 +32,17 @@ export async function sealCommand(values: Parsed["values"]): Promise<void> {
   checkMasterKey(master);
   const chunkSize = integerOption(values, "chunk-size", MIN_CHUNK_SIZE, MAX_CHUNK_SIZE) ?? DEFAULT_CHUNK_SIZE;
   const outPath = stringOption(values, "out");
+  const storePath = stringOption(values, "nonce-store");
+  const force = forcedProgress(values);
   const source = await openSource(stringOption(values, "in"));
-  const progress = createProgress({ total: source.size, force: forcedProgress(values) });
+  const progress = createProgress({ total: source.size, force });
   try {
-    checkNotInput(source.stats, outPath);
-    const header = encodeHeader({ chunkSize, nonce: await fileNonce(stringOption(values, "nonce-store")) });
+    checkOutput(outPath, [...inputAndKey(source.stats, values), precious(storePath, "the nonce store")]);
+    const plan = planOutput(outPath);
+    const header = encodeHeader({ chunkSize, nonce: await fileNonce(storePath) });
     const k = aesKey(fileKey(master, header.subarray(16, 32)));
     try {
-      await withSink(outPath, async (sink) => {
+      await withSink(plan, async (sink) => {
         await sink.write(header);
         let index = 0;
         for await (const { bytes, last } of pieces(source.chunks, chunkSize)) {
@@ -61,16 +65,18 @@ export async function openCommand(values: Parsed["values"]): Promise<void> {
   const master = readKey(values, SEAL_KEY_BYTES);
   checkMasterKey(master);
   const outPath = stringOption(values, "out");
+  const force = forcedProgress(values);
   const source = await openSource(stringOption(values, "in"));
-  const progress = createProgress({ total: source.size, force: forcedProgress(values) });
+  const progress = createProgress({ total: source.size, force });
   try {
-    checkNotInput(source.stats, outPath);
+    checkOutput(outPath, inputAndKey(source.stats, values));
+    const plan = planOutput(outPath);
     const { header, rest } = await splitHeader(source.chunks);
     progress.advance(header.length);
     const { chunkSize, nonce } = parseHeader(header);
     const k = aesKey(fileKey(master, nonce));
     try {
-      await withSink(outPath, async (sink) => {
+      await withSink(plan, async (sink) => {
         let index = 0;
         for await (const { bytes, last } of pieces(rest, chunkSize + SEAL_TAG_BYTES)) {
           // Fewer bytes than a tag: the file was cut (an empty body is cut too: sealing always writes a final chunk).
@@ -87,6 +93,11 @@ export async function openCommand(values: Parsed["values"]): Promise<void> {
     await source.close();
     master.fill(0);
   }
+}
+
+/** The files an output must not be: the input and the key file. */
+function inputAndKey(input: Stats | null, values: Parsed["values"]): (Precious | null)[] {
+  return [input ? { stats: input, what: "the input file" } : null, precious(stringOption(values, "key-file"), "the key file")];
 }
 
 function checkMasterKey(key: Uint8Array): void {
