@@ -1,12 +1,27 @@
-// Browser bundles (dist/browser/): ES modules with the WASM core embedded, no bare imports,
-// loadable straight from a static server with <script type="module">, and tree-shakable by
-// bundlers ("sideEffects": false). The Node build and the type declarations come from tsc
-// (dist/, `npm run build`); these bundles share those .d.ts files.
+// Two builds from one `rollup -c` (`npm run build:bundle`, after tsc has written dist/):
 //
-// One entry per concern, so an app pays only for what it imports: the core API, the
-// WebCrypto-shaped facade, the worker pool (plus its worker script) and the self-test. Code
-// they share lands in chunks next to them.
+// 1. Browser bundles (dist/browser/): ES modules, no bare imports, loadable straight from a
+//    static server with <script type="module">, and tree-shakable by bundlers
+//    ("sideEffects": false). One entry per concern, so an app pays only for what it imports:
+//    the core API, the WebCrypto-shaped facade, the worker pool (plus its worker script) and
+//    the self-test. Code they share lands in chunks next to them. They share tsc's .d.ts files.
+//
+// 2. CommonJS (dist/cjs/): the tsc output (dist/*.js) converted module by module, for
+//    require('aes-wasm') on Node 20.0-20.18 (no require(esm) there) and for TypeScript
+//    CommonJS projects; dist/cjs/package.json says "type": "commonjs" and the .d.ts files are
+//    copied beside the modules, so `module: node16` CommonJS code type-checks against them.
+//
+// The WASM core ships once, as base64 in dist/wasm/core-bytes.js (tsc's output of the
+// generated src/wasm/core-bytes.ts): the browser bundles import that module (a relative
+// import, still no bare specifier) instead of inlining a copy, and the CommonJS build reads
+// it as text. The self-test's vectors (dist/selftest/vectors.js) are shared the same way with
+// the browser bundles. No source maps are shipped: tsc's maps pointed at src/, which is not
+// in the package, and the output is readable, unminified ES2022.
+import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import typescript from "@rollup/plugin-typescript";
+
+const DIST = resolve("dist");
 
 const ENTRIES = {
   index: "src/index.ts",
@@ -17,6 +32,25 @@ const ENTRIES = {
   // the chunk holding the pool, which is this same directory.
   "web-worker": "src/parallel/web-worker.ts",
 };
+
+/** The CommonJS modules a consumer can require (the "require" conditions of "exports"), plus the pool's worker. */
+const CJS_ENTRIES = ["index", "index.node", "subtle/index", "parallel/pool", "parallel/node-worker", "selftest/run", "stream/node"];
+
+/** Generated data modules the browser bundles import from dist/ (tsc's output) instead of inlining. */
+const SHARED_DATA = {
+  "src/wasm/core-bytes.ts": "dist/wasm/core-bytes.js",
+  "src/selftest/vectors.ts": "dist/selftest/vectors.js",
+};
+
+/** Empties an output directory before a build, so no chunk of an earlier build is shipped. */
+function cleanOutput(dir) {
+  return {
+    name: "clean-output",
+    buildStart() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** The pool picks its Node glue with a dynamic import; browsers get a stub without node: imports. */
 function noNodeGlue() {
@@ -34,6 +68,25 @@ function noNodeGlue() {
   };
 }
 
+/** Imports of the generated data modules become relative imports of their dist/ ESM copies. */
+function sharedData() {
+  const map = new Map(Object.entries(SHARED_DATA).map(([src, out]) => [resolve(src), resolve(out)]));
+  return {
+    name: "shared-data",
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith(".")) return null;
+      const target = map.get(resolve(importer, "..", source.replace(/\.js$/, ".ts")));
+      if (!target) return null;
+      // A missing file would surface only when a page loads: fail the build instead.
+      readFileSync(target);
+      return { id: target, external: "absolute" };
+    },
+  };
+}
+
+/** Renders those imports from dist/browser/ (all chunks sit in that one directory). */
+const sharedDataPath = (id) => (Object.values(SHARED_DATA).some((out) => resolve(out) === id) ? relative(resolve("dist/browser"), id) : id);
+
 /** Fails the build if any output still imports a bare specifier (node:..., a package). */
 function noBareImports() {
   return {
@@ -48,7 +101,61 @@ function noBareImports() {
   };
 }
 
-export default {
+/**
+ * The CommonJS dist/cjs/wasm/core-bytes.js: reads the base64 from dist/wasm/core-bytes.js (the
+ * ES module, two directories up) instead of carrying a second copy. Node, Bun and Deno read it
+ * from the installed package; a bundler that inlines CommonJS but not this file gets the
+ * error below (bundle the ES module build instead: it embeds the bytes).
+ */
+function coreBytesFromEsm() {
+  const esm = join(DIST, "wasm/core-bytes.js");
+  return {
+    name: "core-bytes-from-esm",
+    load(id) {
+      if (id !== esm) return null;
+      if (!/CORE_WASM_BASE64 = "[A-Za-z0-9+/=]+";/.test(readFileSync(esm, "utf8"))) this.error(`${esm} does not hold the base64 core`);
+      return [
+        `import { readFileSync } from "node:fs";`,
+        `import { join } from "node:path";`,
+        `// The CommonJS build reads the one copy of the WASM core, the ES module ../../wasm/core-bytes.js.`,
+        `const file = join(__dirname, "../../wasm/core-bytes.js");`,
+        `let text;`,
+        `try {`,
+        `  text = readFileSync(file, "utf8");`,
+        `} catch (e) {`,
+        `  throw new Error(\`aes-wasm (CommonJS build) reads its WASM core from \${file}: \${e.message}. If this code was bundled, bundle the ES module build (import "aes-wasm"), which embeds it.\`);`,
+        `}`,
+        `const m = /CORE_WASM_BASE64 = "([A-Za-z0-9+/=]+)";/.exec(text);`,
+        `if (!m) throw new Error(\`aes-wasm: \${file} does not hold the WASM core\`);`,
+        `export const CORE_WASM_BASE64 = m[1];`,
+      ].join("\n");
+    },
+  };
+}
+
+function* declarations(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!["cjs", "browser", "cli"].includes(relative(DIST, path))) yield* declarations(path);
+    } else if (e.name.endsWith(".d.ts")) yield path;
+  }
+}
+
+/** dist/cjs/package.json ("type": "commonjs") and a copy of every .d.ts, read as CommonJS there. */
+function cjsPackage() {
+  return {
+    name: "cjs-package",
+    generateBundle() {
+      this.emitFile({ type: "asset", fileName: "package.json", source: '{\n  "type": "commonjs"\n}\n' });
+      for (const file of declarations(DIST)) {
+        this.emitFile({ type: "asset", fileName: relative(DIST, file), source: readFileSync(file, "utf8") });
+      }
+    },
+  };
+}
+
+const browser = {
   input: ENTRIES,
   output: {
     dir: "dist/browser",
@@ -56,19 +163,42 @@ export default {
     entryFileNames: "[name].js",
     // Chunks stay in this directory: the pool finds web-worker.js relative to its own chunk.
     chunkFileNames: "[name]-[hash].js",
-    // The embedded WASM core and its loader get one clearly named chunk.
+    // The WASM loader and the reference backend get one clearly named chunk.
     manualChunks: (id) => (id.includes("/src/wasm/") || id.includes("/src/reference/") ? "core" : undefined),
-    sourcemap: true,
+    sourcemap: false,
+    paths: sharedDataPath,
   },
   // ES2022 output keeps class fields and top-level await as written; every current browser runs it.
   plugins: [
+    cleanOutput("dist/browser"),
     noNodeGlue(),
+    sharedData(),
     typescript({
       tsconfig: "./tsconfig.json",
-      compilerOptions: { noEmit: false, declaration: false, outDir: "dist/browser", rootDir: "src", sourceMap: true },
+      compilerOptions: { noEmit: false, declaration: false, outDir: "dist/browser", rootDir: "src", sourceMap: false },
       noEmitOnError: true,
     }),
     noBareImports(),
   ],
   treeshake: { moduleSideEffects: false },
 };
+
+const cjs = {
+  input: Object.fromEntries(CJS_ENTRIES.map((name) => [name, `dist/${name}.js`])),
+  external: (id) => id.startsWith("node:"),
+  output: {
+    dir: "dist/cjs",
+    format: "cjs",
+    preserveModules: true,
+    preserveModulesRoot: "dist",
+    entryFileNames: "[name].js",
+    exports: "named",
+    generatedCode: "es2015",
+    sourcemap: false,
+  },
+  plugins: [cleanOutput("dist/cjs"), coreBytesFromEsm(), cjsPackage()],
+  // Module for module, as tsc wrote them (keeps the modules' own top-level code, e.g. the worker's).
+  treeshake: false,
+};
+
+export default [browser, cjs];
