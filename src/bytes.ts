@@ -11,7 +11,7 @@
 //
 // Output: outputFor() checks a caller's output buffer the same way, and unaliased() is the one
 // rule for an output that overlaps the input (see there): it behaves as memmove.
-import { DataLengthError, DetachedBufferError, InputTypeError } from "./errors.js";
+import { DataLengthError, DetachedBufferError, InputTypeError, show } from "./errors.js";
 
 type Getter = (this: unknown) => unknown;
 
@@ -28,6 +28,23 @@ const dvBuffer = getter(DataView.prototype, "buffer");
 const dvByteOffset = getter(DataView.prototype, "byteOffset");
 const dvByteLength = getter(DataView.prototype, "byteLength");
 const abDetached = (Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "detached")?.get as Getter | undefined);
+const abByteLength = getter(ArrayBuffer.prototype, "byteLength");
+
+/** Whether `x` is an ArrayBuffer of any realm (not a SharedArrayBuffer), by its internal slots. */
+export function isArrayBuffer(x: unknown): x is ArrayBuffer {
+  if (typeof x !== "object" || x === null) return false;
+  try {
+    abByteLength.call(x); // throws for anything but an ArrayBuffer (a SharedArrayBuffer included)
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A copy of an ArrayBuffer's bytes (empty when detached), by its internal slots. */
+export function copyOfArrayBuffer(buffer: ArrayBuffer): Uint8Array {
+  return (abByteLength.call(buffer) as number) === 0 ? new Uint8Array(0) : new Uint8Array(buffer).slice();
+}
 
 /**
  * Inputs up to this many bytes that are byte arrays are copied rather than viewed: V8 keeps
@@ -165,17 +182,12 @@ export function unaliased(src: Uint8Array, dst: Uint8Array, lead = 0): Uint8Arra
   return new Uint8Array(src);
 }
 
+/** The type of a wrong argument, for a message: typeof, or an object's intrinsic class tag (no caller code runs). */
 function describe(x: unknown): string {
   if (x === null) return "null";
-  if (typeof x === "object") {
-    try {
-      const name = Object.prototype.toString.call(x).slice(8, -1);
-      return name === "Object" ? "object" : name;
-    } catch {
-      return "object";
-    }
-  }
-  return typeof x;
+  if (typeof x !== "object") return typeof x;
+  const tag = show(x).replace(/^an? /, "");
+  return tag === "Object" || tag === "object" ? "object" : tag;
 }
 
 // Hex in both directions by arithmetic on character codes, constant-time in the bytes and the

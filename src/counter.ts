@@ -1,7 +1,7 @@
 // 128-bit counter block arithmetic for CTR. The counter block is a big-endian integer; with
 // `counterBits` = n only its low n bits advance (WebCrypto's AES-CTR `length`), wrapping
 // within them, so at most 2^n blocks can be made before a counter block repeats.
-import { StateError } from "./errors.js";
+import { show, StateError } from "./errors.js";
 
 const masks: Uint8Array[] = [];
 
@@ -17,7 +17,7 @@ export function counterMask(counterBits: number): Uint8Array {
 
 export function checkCounterBits(counterBits: unknown): number {
   if (!Number.isInteger(counterBits) || (counterBits as number) < 1 || (counterBits as number) > 128) {
-    throw new StateError(`counterBits must be an integer from 1 to 128, got ${String(counterBits)}`);
+    throw new StateError(`counterBits must be an integer from 1 to 128, got ${show(counterBits)}`);
   }
   return counterBits as number;
 }
@@ -59,5 +59,5 @@ export function toBlockIndex(i: unknown): bigint {
     return i;
   }
   if (typeof i === "number" && Number.isSafeInteger(i) && i >= 0) return BigInt(i);
-  throw new StateError(`block index must be a non-negative safe integer or bigint, got ${String(i)}`);
+  throw new StateError(`block index must be a non-negative safe integer or bigint, got ${show(i)}`);
 }

@@ -2,6 +2,27 @@
 // stable `code`, so callers can branch without parsing messages. Each class sets its `name`
 // as a string literal: a minifier renames classes, and `name` must not change with it.
 
+/**
+ * A caller's value as text for an error message, without running any of its code (no
+ * toString, toJSON or getter) and without throwing: typeof and the intrinsic class tag only.
+ */
+export function show(x: unknown): string {
+  switch (typeof x) {
+    case "string": return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
+    case "number": case "boolean": case "undefined": case "bigint": return String(x);
+    case "symbol": return "a symbol";
+    case "function": return "a function";
+    default: {
+      if (x === null) return "null";
+      try {
+        return `a ${Object.prototype.toString.call(x).slice(8, -1)}`;
+      } catch {
+        return "an object";
+      }
+    }
+  }
+}
+
 export class AesError extends Error {
   readonly code: string;
   constructor(code: string, message: string) {
@@ -31,7 +52,7 @@ export class IvLengthError extends AesError {
 /** Cipher name not one of aes-{128,192,256}-{ecb,cbc,cfb,cfb8,cfb1,ofb,ctr}. */
 export class UnknownCipherError extends AesError {
   constructor(name: unknown) {
-    super("ERR_AES_UNKNOWN_CIPHER", `unknown cipher ${typeof name === "string" ? JSON.stringify(name) : typeof name}`);
+    super("ERR_AES_UNKNOWN_CIPHER", `unknown cipher ${show(name)}`);
     this.name = "UnknownCipherError";
   }
 }

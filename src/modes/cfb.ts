@@ -2,7 +2,7 @@
 // unpredictable for each message; no integrity. CFB8 and CFB1 run one block encryption per
 // byte / per bit, so they are 16x / 128x slower than CFB128.
 import { asBytes, outputFor } from "../bytes.js";
-import { DataLengthError, StateError } from "../errors.js";
+import { DataLengthError, show, StateError } from "../errors.js";
 import type { AesKey } from "../key.js";
 import { Mode } from "./base.js";
 import { ByteStream, checkIv, ivCopy, type BulkKernel } from "./stream.js";
@@ -27,7 +27,7 @@ export class CfbMode extends Mode<ByteStream> {
     super(key, ivCopy(iv)); // a copy: the caller may change theirs
     const segment = readOptions(options, ["segment"], "CFB options").segment ?? 128;
     if (segment !== 128 && segment !== 8 && segment !== 1) {
-      throw new StateError(`CFB segment must be 128, 8 or 1 bits, got ${String(segment)}`);
+      throw new StateError(`CFB segment must be 128, 8 or 1 bits, got ${show(segment)}`);
     }
     this.segment = segment;
   }
@@ -51,7 +51,7 @@ export class CfbMode extends Mode<ByteStream> {
       const src = asBytes(data);
       const nbytes = Math.ceil(bitLength / 8);
       if (!Number.isInteger(bitLength) || bitLength < 0 || nbytes > src.length) {
-        throw new DataLengthError(`bitLength must be an integer from 0 to ${src.length * 8}, got ${String(bitLength)}`);
+        throw new DataLengthError(`bitLength must be an integer from 0 to ${src.length * 8}, got ${show(bitLength)}`);
       }
       const out = outputFor(output, nbytes);
       stream.runBits(src.subarray(0, nbytes), out, bitLength);

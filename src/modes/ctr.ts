@@ -10,7 +10,7 @@
 // Random access: block i of the keystream is AES_k(counter block i), and counter block i is
 // the initial block advanced i times under the same rule, so keystreamBlock(i) and seek() need
 // no state but the initial block (this is also what lets a worker pool split a message).
-import { CounterExhaustedError, StateError } from "../errors.js";
+import { CounterExhaustedError, show, StateError } from "../errors.js";
 import { addToCounter, checkCounterBits, counterMask, counterSpace, toBlockIndex } from "../counter.js";
 import type { AesKey } from "../key.js";
 import { Mode } from "./base.js";
@@ -41,7 +41,7 @@ export class CtrMode extends Mode<CtrStream> {
     const space = this.counterBits >= 49 ? Infinity : 2 ** this.counterBits;
     const max = o.maxBlocks ?? Infinity;
     if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) {
-      throw new StateError(`maxBlocks must be a non-negative integer, got ${String(max)}`);
+      throw new StateError(`maxBlocks must be a non-negative integer, got ${show(max)}`);
     }
     this.maxBlocks = Math.min(space, max);
   }
@@ -114,7 +114,7 @@ export class CtrStream extends ByteStream {
     const initial = this.initial;
     if (initial === null) throw new StateError("this CTR stream cannot seek (made without its mode's copy of the counter block)");
     if (!Number.isSafeInteger(byteOffset) || byteOffset < 0) {
-      throw new StateError(`byteOffset must be a non-negative safe integer, got ${String(byteOffset)}`);
+      throw new StateError(`byteOffset must be a non-negative safe integer, got ${show(byteOffset)}`);
     }
     if (Math.ceil(byteOffset / 16) > this.maxBlocks) {
       throw new CounterExhaustedError(

@@ -10,7 +10,7 @@
 // and the GHASH kernel each run once over the chunk and no partial block crosses a call.
 import { asBytes, outputFor, unaliased } from "../bytes.js";
 import { counterMask } from "../counter.js";
-import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, StateError } from "../errors.js";
+import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, show, StateError } from "../errors.js";
 import { TagLengthError } from "../aead-errors.js";
 import { track, untrack, type Tracked } from "../lifetime.js";
 import { GCM_ACC, GCM_BLOCK } from "../wasm/abi.js";
@@ -37,9 +37,9 @@ export function checkTagLength(tagLength: unknown, allowShortTags = false): numb
   if (GCM_TAG_LENGTHS.includes(tagLength as number)) return tagLength as number;
   if (GCM_SHORT_TAG_LENGTHS.includes(tagLength as number)) {
     if (allowShortTags) return tagLength as number;
-    throw new TagLengthError(`a ${String(tagLength)}-byte GCM tag needs allowShortTags: true (SP 800-38D Appendix C)`);
+    throw new TagLengthError(`a ${show(tagLength)}-byte GCM tag needs allowShortTags: true (SP 800-38D Appendix C)`);
   }
-  throw new TagLengthError(`GCM tag length must be 16, 15, 14, 13 or 12 bytes (8 or 4 with allowShortTags), got ${String(tagLength)}`);
+  throw new TagLengthError(`GCM tag length must be 16, 15, 14, 13 or 12 bytes (8 or 4 with allowShortTags), got ${show(tagLength)}`);
 }
 
 export function checkGcmIv(iv: unknown): Uint8Array {

@@ -6,7 +6,7 @@
 // every chunk's bytes are wiped from the IO window before a call returns, so no plaintext or
 // keystream outlives the call there.
 import { asBytes, byteLengthOf, copyBytesInto, outputFor, unaliased } from "../bytes.js";
-import { DataLengthError, DecryptionError, IvLengthError, StateError } from "../errors.js";
+import { DataLengthError, DecryptionError, IvLengthError, show, StateError } from "../errors.js";
 import type { Tracked } from "../lifetime.js";
 import { padBlock, padInPlace, unpaddedLength, unpaddedLengthAt, PADDINGS, type Padding } from "../padding.js";
 import type { CoreKernels } from "../wasm/abi.js";
@@ -50,7 +50,7 @@ export function ivCopy(iv: unknown, what = "iv"): Uint8Array {
 
 export function checkPadding(padding: unknown): Padding {
   if (!PADDINGS.includes(padding as Padding)) {
-    throw new StateError(`padding must be one of ${PADDINGS.join(", ")}, got ${JSON.stringify(padding)}`);
+    throw new StateError(`padding must be one of ${PADDINGS.join(", ")}, got ${show(padding)}`);
   }
   return padding as Padding;
 }

@@ -3,14 +3,27 @@
 // One deliberate difference: dictionary members are read from the object's OWN properties only
 // (WebIDL also reads inherited ones), so a polluted Object.prototype cannot supply an
 // `additionalData`, `tagLength`, `length` or `iv` the caller never passed.
+import { copyOfArrayBuffer, isArrayBuffer, viewBytes } from "../bytes.js";
+import { DetachedBufferError } from "../errors.js";
 import { ownValue } from "../modes/guard.js";
 import { SubtleTypeError } from "./errors.js";
 
-/** A copy of a BufferSource's bytes (WebCrypto copies its inputs when the call is made). */
+/**
+ * A copy of a BufferSource's bytes (WebCrypto copies its inputs when the call is made), read
+ * through the intrinsic getters (src/bytes.ts): a view's own `buffer`/`byteOffset`/
+ * `byteLength` properties are never consulted. A detached buffer holds no bytes (WebIDL).
+ */
 export function bufferSource(value: unknown, what: string): Uint8Array {
-  if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
-  if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) {
-    return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  if (isArrayBuffer(value)) return copyOfArrayBuffer(value);
+  if (ArrayBuffer.isView(value)) {
+    let view: Uint8Array;
+    try {
+      view = viewBytes(value, what);
+    } catch (e) {
+      if (e instanceof DetachedBufferError) return new Uint8Array(0);
+      throw e;
+    }
+    if (isArrayBuffer(view.buffer)) return view.slice();
   }
   // A SharedArrayBuffer (or a view of one) is not a BufferSource either.
   throw new SubtleTypeError(`${what} must be an ArrayBuffer or ArrayBufferView`);
@@ -35,7 +48,13 @@ export function bytesMember(params: Record<string, unknown>, name: string): Uint
 
 /** A required [EnforceRange] integer member in [0, max] (octet: 255, unsigned short: 65535). */
 export function integerMember(params: Record<string, unknown>, name: string, max: number): number {
-  const n = Number(member(params, name));
+  const value = member(params, name);
+  let n: number;
+  try {
+    n = Number(value); // WebIDL: ToNumber (a symbol or bigint is a TypeError)
+  } catch {
+    throw new SubtleTypeError(`algorithm.${name} must be a number`);
+  }
   if (!Number.isFinite(n)) throw new SubtleTypeError(`algorithm.${name} must be a finite number`);
   const t = Math.trunc(n);
   if (t < 0 || t > max) throw new SubtleTypeError(`algorithm.${name} must be in 0..${max}, got ${n}`);

@@ -2,6 +2,7 @@
 // checks WebCrypto makes on import (each failure a DataError).
 import type { AlgorithmHandler } from "./algorithm.js";
 import { readOptions } from "../modes/guard.js";
+import { show } from "../errors.js";
 import { DataError } from "./errors.js";
 import type { JsonWebKey, KeyUsage } from "./types.js";
 
@@ -75,14 +76,14 @@ export function jwkAlg(handler: AlgorithmHandler, keyBytes: number): string {
 export function importJwk(input: JsonWebKey, handler: AlgorithmHandler, extractable: boolean, usages: readonly KeyUsage[]): Uint8Array {
   // Own members only, each read once (a polluted Object.prototype supplies no alg/ext/key_ops).
   const jwk = readOptions(input, ["kty", "k", "alg", "use", "key_ops", "ext"], "JWK");
-  if (jwk.kty !== "oct") throw new DataError(`JWK kty must be "oct", got ${JSON.stringify(jwk.kty)}`);
+  if (jwk.kty !== "oct") throw new DataError(`JWK kty must be "oct", got ${show(jwk.kty)}`);
   if (typeof jwk.k !== "string") throw new DataError("JWK k is missing");
   const bytes = fromBase64url(jwk.k);
   if (bytes.length !== 16 && bytes.length !== 24 && bytes.length !== 32) {
     throw new DataError(`JWK key must be 128, 192 or 256 bits, got ${bytes.length * 8}`);
   }
   if (jwk.alg !== undefined && jwk.alg !== jwkAlg(handler, bytes.length)) {
-    throw new DataError(`JWK alg ${JSON.stringify(jwk.alg)} does not match ${jwkAlg(handler, bytes.length)}`);
+    throw new DataError(`JWK alg ${show(jwk.alg)} does not match ${jwkAlg(handler, bytes.length)}`);
   }
   if (usages.length > 0 && jwk.use !== undefined && jwk.use !== "enc") throw new DataError('JWK use must be "enc"');
   if (jwk.key_ops !== undefined) {

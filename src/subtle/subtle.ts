@@ -5,8 +5,9 @@
 // Every method returns a promise and reports every failure (argument types included) as a
 // rejection, as WebIDL promise-returning operations do. The work itself is synchronous: a
 // large message blocks the calling thread (use the worker pool for those).
+import { isArrayBuffer } from "../bytes.js";
 import { aesKey } from "../key.js";
-import { AesError } from "../errors.js";
+import { AesError, show } from "../errors.js";
 import type { AlgorithmHandler, AlgorithmParams, CipherOperation } from "./algorithm.js";
 import { findAlgorithm } from "./algorithms.js";
 import { bufferSource, integerMember, optionalMember, toArrayBuffer } from "./convert.js";
@@ -41,7 +42,7 @@ function checkUsageList(usages: unknown): KeyUsage[] {
 function checkFormat(format: unknown): KeyFormat {
   if (format === "raw" || format === "jwk") return format;
   if (format === "spki" || format === "pkcs8") throw new NotSupportedError(`format ${format} is not supported for AES keys`);
-  throw new SubtleTypeError(`format must be "raw" or "jwk", got ${JSON.stringify(format)}`);
+  throw new SubtleTypeError(`format must be "raw" or "jwk", got ${show(format)}`);
 }
 
 /** The key's algorithm and usages must fit the call (InvalidAccessError otherwise). */
@@ -80,7 +81,7 @@ function importKeySync(format: KeyFormat, keyData: unknown, algorithm: unknown, 
       throw new DataError(`raw AES key must be 16, 24 or 32 bytes, got ${bytes.length}`);
     }
   } else {
-    if (keyData === null || typeof keyData !== "object" || ArrayBuffer.isView(keyData) || keyData instanceof ArrayBuffer) {
+    if (keyData === null || typeof keyData !== "object" || ArrayBuffer.isView(keyData) || isArrayBuffer(keyData)) {
       throw new SubtleTypeError("keyData must be a JsonWebKey object for format jwk");
     }
     bytes = importJwk(keyData as JsonWebKey, handler, extractable, usages);
