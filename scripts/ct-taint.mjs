@@ -141,7 +141,7 @@ export function resolveSpec(module, spec) {
   const fields = new Map();
   for (const [role, list] of Object.entries(spec.publicFields ?? {})) {
     if (!ROLES.includes(role)) throw new Error(`ct-taint: unknown role "${role}" in publicFields`);
-    fields.set(role, list.map(({ global, bytes }) => {
+    fields.set(role, list.filter(({ global, optional }) => consts.has(global) || !optional).map(({ global, bytes }) => {
       if (!consts.has(global)) throw new Error(`ct-taint: public field ${global} (${role}) is not an exported i32 constant of the module`);
       if (!(bytes > 0)) throw new Error(`ct-taint: public field ${global} needs a byte size`);
       return { name: global, start: consts.get(global), end: consts.get(global) + bytes };
