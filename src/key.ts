@@ -88,7 +88,19 @@ export class AesKey implements Reclaimer {
     return lease;
   }
 
-  /** Wipes a state slot from acquireState and gives it back. Idempotent; a no-op after dispose(). */
+  /**
+   * Tracks a slot a stream of this key allocated itself (e.g. GCM's GHASH slot, of `size`
+   * bytes from the core) like an extra state slot: wiped and freed by releaseState(lease), by
+   * dispose(), or when `owner` is collected.
+   */
+  adoptSlot(owner: object, ptr: number, size: number): Tracked {
+    this.slot; // DisposedError
+    const lease = track(owner, this.#core, ptr, size, this);
+    (this.#extras ??= new Set()).add(lease);
+    return lease;
+  }
+
+  /** Wipes a state slot from acquireState (or adoptSlot) and gives it back. Idempotent; a no-op after dispose(). */
   releaseState(lease: Tracked): void {
     if (!lease.live) return; // given back already, or wiped by dispose()
     untrack(lease);

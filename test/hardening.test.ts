@@ -420,11 +420,14 @@ describeEachBackend("finding 5", (backend) => {
     const before = core.stats().slotsInUse;
     const a = key.ctr(IV).encryptor();
     const b = key.ofb(IV).encryptor(); // an extra slot
+    const c = key.gcm(IV12).encryptor(); // a GHASH slot and an extra state slot
     a.update(new Uint8Array(5));
     b.update(new Uint8Array(5));
-    expect(core.stats().slotsInUse).toBe(before + 1);
+    c.update(new Uint8Array(5));
+    expect(core.stats().slotsInUse).toBe(before + 3);
     key.dispose();
     expect(core.stats().slotsInUse).toBe(before - 1);
+    expect(typedError(() => c.update(new Uint8Array(1))).code).toBe("ERR_AES_DISPOSED");
     expect(typedError(() => b.update(new Uint8Array(1))).code).toBe("ERR_AES_DISPOSED");
     expect(typedError(() => b.final()).code).toBe("ERR_AES_DISPOSED");
     expect(core.stats().slotsInUse).toBe(before - 1);

@@ -12,7 +12,7 @@ import { asBytes, outputFor, unaliased } from "../bytes.js";
 import { counterMask } from "../counter.js";
 import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, show, StateError } from "../errors.js";
 import { TagLengthError } from "../aead-errors.js";
-import { track, untrack, type Tracked } from "../lifetime.js";
+import type { Tracked } from "../lifetime.js";
 import { GCM_ACC, GCM_BLOCK } from "../wasm/abi.js";
 import type { AesKey } from "../key.js";
 import { readOptions, opaque } from "./guard.js";
@@ -62,7 +62,7 @@ function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
  */
 class GcmEngine {
   private readonly gcm: number;
-  private readonly tracked: Tracked;
+  private readonly gcmLease: Tracked;
   private readonly state: number;
   private readonly lease: Tracked;
   private readonly ek0 = new Uint8Array(16); // E_K(J0), masks the tag
@@ -76,16 +76,12 @@ class GcmEngine {
   constructor(private readonly key: AesKey, iv: Uint8Array) {
     const slot = key.slot; // DisposedError
     const core = key.core;
-    this.gcm = core.allocGcmSlot();
-    this.tracked = track(this, core, this.gcm, core.gcmSlotSize);
-    try {
-      this.lease = key.acquireState(this);
-      this.state = this.lease.ptr;
-    } catch (e) {
-      untrack(this.tracked);
-      core.release(this.gcm, core.gcmSlotSize);
-      throw e;
-    }
+    // Both slots are lent through the key: wiped and freed at finish(), by key.dispose(), or
+    // when this engine is collected unfinished.
+    this.gcmLease = key.adoptSlot(this, core.allocGcmSlot(), core.gcmSlotSize);
+    this.gcm = this.gcmLease.ptr;
+    this.lease = key.acquireState(this);
+    this.state = this.lease.ptr;
     const { io, k } = core;
     const mem = core.mem;
     // H = E_K(0^128) (§6.4), expanded into the slot's table, then wiped from the IO window.
@@ -205,11 +201,9 @@ class GcmEngine {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    const core = this.key.core;
     this.ek0.fill(0);
     this.key.releaseState(this.lease);
-    untrack(this.tracked);
-    core.release(this.gcm, core.gcmSlotSize);
+    this.key.releaseState(this.gcmLease);
   }
 
   /** Hashes bytes as a continuous string (whole blocks now, a partial block kept for later). */
