@@ -433,6 +433,27 @@ describeEachBackend("finding 5", (backend) => {
     expect(core.stats().slotsInUse).toBe(before - 1);
   });
 
+  it("stream adapters: an aborted TransformStream or destroyed Transform ends its cipher stream (state wiped at once)", async () => {
+    const core = activeCore();
+    const key = aesKey(KEY);
+    const before = core.stats().slotsInUse;
+    const ts = toTransformStream(key.ofb(IV).encryptor());
+    const w = ts.writable.getWriter();
+    void ts.readable.getReader().read();
+    await w.write(new Uint8Array(5));
+    await w.abort(new Error("stop")).catch(() => undefined);
+    const t = toNodeTransform(key.cfb(IV).encryptor());
+    t.write(new Uint8Array(5));
+    t.destroy(new Error("stop"));
+    t.on("error", () => undefined);
+    await new Promise((r) => setImmediate(r));
+    // the key's own slot is free again (a new stream takes it: no extra slot)
+    const s = key.ctr(IV).encryptor();
+    expect(core.stats().slotsInUse).toBe(before);
+    s.final();
+    key.dispose();
+  });
+
   it("no plaintext or keystream stays in WASM memory after a call returns", () => {
     const core = activeCore();
     const key = aesKey(KEY);
