@@ -202,7 +202,7 @@ export class AesKey implements Reclaimer {
     if (encrypt) k.encryptOne(slot, io, io);
     else k.decryptOne(slot, io, io);
     out.set(mem.subarray(io, io + 16)); // the block is in the window: any overlap is fine
-    mem.fill(0, io, io + 16); // a plaintext or keystream block
+    k.wipe(io, 16); // a plaintext or keystream block
     return out;
   }
 }

@@ -179,7 +179,7 @@ class GcmEngine {
         used = Math.max(used, total);
       }
     } finally {
-      if (used > 0) core.mem.fill(0, io, io + used);
+      if (used > 0) k.wipe(io, used);
     }
   }
 
@@ -227,7 +227,7 @@ class GcmEngine {
         used = Math.max(used, total);
       }
     } finally {
-      if (used > 0) core.mem.fill(0, io, io + used);
+      if (used > 0) k.wipe(io, used);
     }
   }
 
