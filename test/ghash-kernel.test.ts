@@ -35,7 +35,7 @@ function gfMul(x: Uint8Array, y: Uint8Array): Uint8Array {
 
 /** GHASH_H with initial Y (§6.4): Y = (Y xor X_i)·H for each block. */
 function refGhash(h: Uint8Array, y0: Uint8Array, data: Uint8Array): Uint8Array {
-  let y = Uint8Array.from(y0);
+  let y: Uint8Array = Uint8Array.from(y0);
   for (let off = 0; off < data.length; off += 16) {
     const x = Uint8Array.from(y);
     for (let k = 0; k < 16; k++) x[k]! ^= data[off + k]!;
@@ -231,7 +231,7 @@ describe(`GHASH kernel (${source ?? "the embedded build"})`, () => {
     m.set(h2, hAt);
     x.ghashSetup(slot, hAt);
     m.fill(0, hAt, hAt + 16); // the kernel must not need H itself after setup
-    let y = new Uint8Array(16);
+    let y: Uint8Array = new Uint8Array(16);
     m.set(y, slot);
     const all: Uint8Array[] = [];
     for (let i = 0; i < 20; i++) {
