@@ -97,13 +97,12 @@ function parts(data: unknown, what: string): [ArrayBufferLike, number, number, s
  * caller's memory.
  */
 export function asBytes(data: unknown, what = "data"): Uint8Array {
-  if (ArrayBuffer.isView(data)) {
-    const tag = taTag.call(data);
-    if (tag === "Uint8Array") {
-      const length = taByteLength.call(data) as number;
-      // new Uint8Array(typedArray) copies by the source's internal length, not its `length`.
-      if (length !== 0 && length <= COPY_MAX) return new Uint8Array(data as Uint8Array);
-    }
+  // The fast paths ask the tag getter first: it is undefined for anything but a TypedArray
+  // (primitives, proxies and look-alikes included), so it is also the type check.
+  if (taTag.call(data) === "Uint8Array") {
+    const length = taByteLength.call(data) as number;
+    // new Uint8Array(typedArray) copies by the source's internal length, not its `length`.
+    if (length !== 0 && length <= COPY_MAX) return new Uint8Array(data as Uint8Array);
   }
   const [buffer, offset, length] = parts(data, what);
   return new Uint8Array(buffer, offset, length);
@@ -117,7 +116,7 @@ export function viewBytes(data: unknown, what = "output"): Uint8Array {
 
 /** The real byte length of any ArrayBufferView (InputTypeError / DetachedBufferError otherwise). */
 export function byteLengthOf(data: unknown, what = "data"): number {
-  if (ArrayBuffer.isView(data) && taTag.call(data) !== undefined) {
+  if (taTag.call(data) !== undefined) {
     const length = taByteLength.call(data) as number;
     if (length !== 0) return length;
   }
@@ -130,7 +129,7 @@ export function byteLengthOf(data: unknown, what = "data"): number {
  * bytes) and returns how many. For secrets (key bytes): no stray copy is left in the JS heap.
  */
 export function copyBytesInto(data: unknown, dst: Uint8Array, at: number, what = "data"): number {
-  if (ArrayBuffer.isView(data) && taTag.call(data) === "Uint8Array") {
+  if (taTag.call(data) === "Uint8Array") {
     const length = taByteLength.call(data) as number;
     if (length !== 0) {
       dst.set(data as Uint8Array, at);
