@@ -7,5 +7,8 @@ import { AesError } from "./errors.js";
  * §5.2.1.2 and Appendix C restrict them); or a tag given to setAuthTag that does not match.
  */
 export class TagLengthError extends AesError {
-  constructor(message: string) { super("ERR_AES_TAG_LENGTH", message); }
+  constructor(message: string) {
+    super("ERR_AES_TAG_LENGTH", message);
+    this.name = "TagLengthError"; // a literal: minifiers rename classes
+  }
 }

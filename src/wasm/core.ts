@@ -68,6 +68,16 @@ export class Core {
     this.slotsInUse--;
   }
 
+  /** Serialises to its kind only: `mem` is the whole WASM memory (other keys' round keys). */
+  toJSON(): { type: string; kind: BackendKind } {
+    return { type: "Core", kind: this.kind };
+  }
+
+  /** The same for util.inspect / console.log in Node. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `Core { kind: '${this.kind}' }`;
+  }
+
   /** Bytes of memory in total, and slots currently handed out (for leak tests). */
   stats(): { memoryBytes: number; slotsInUse: number } {
     return { memoryBytes: this.memory.buffer.byteLength, slotsInUse: this.slotsInUse };
