@@ -7,47 +7,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBytes } from "./helpers/bytes.js";
-import { assertBuilt, BIN, binaryHasRawGcm, hex, leftoverTemps, removeDir, scratchDir } from "./helpers/cli.js";
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-type Stdio = "pipe" | "ignore" | number;
-
-/** Starts the binary with chosen stdio and environment; stdout/stderr collected when piped. */
-function start(args: string[], opts: { stdin?: Stdio; stdout?: Stdio; env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.stdin ?? "pipe", opts.stdout ?? "pipe", "pipe"],
-  });
-  child.stdin?.on("error", () => undefined);
-  const out: Buffer[] = [];
-  let err = "";
-  child.stdout?.on("data", (b: Buffer) => out.push(b));
-  child.stderr!.setEncoding("utf8").on("data", (s: string) => (err += s));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr: err }));
-  });
-  return { child, done, stderr: () => err };
-}
-
-function run(args: string[], opts: { input?: Uint8Array | string; stdin?: Stdio; stdout?: Stdio; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  const r = start(args, opts);
-  if (r.child.stdin) r.child.stdin.end(opts.input ?? "");
-  return r.done;
-}
-
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { assertBuilt, binaryHasRawGcm, hex, leftoverTemps, removeDir, runWith, startWith, until, scratchDir } from "./helpers/cli.js";
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 
@@ -79,7 +39,7 @@ describe.skipIf(!rawGcm)("GCM decryption: unverified plaintext goes nowhere", ()
   it("to stdout: nothing in TMPDIR during the run, so a SIGKILL mid-run leaves nothing there", async () => {
     const tmp = sub("tmpdir-kill");
     const sealed = gcmSeal(key, iv, randomBytes(4 << 20));
-    const r = start([...args, "--progress"], { env: { ...process.env, TMPDIR: tmp } });
+    const r = startWith([...args, "--progress"], { env: { ...process.env, TMPDIR: tmp } });
     r.child.stdin!.write(sealed.subarray(0, 3 << 20)); // stdin stays open: the run is in the middle
     await until("the first chunk to be decrypted", () => r.stderr().includes("%") || r.stderr().includes("B/s"));
     const during = readdirSync(tmp);
@@ -96,13 +56,13 @@ describe.skipIf(!rawGcm)("GCM decryption: unverified plaintext goes nowhere", ()
     const env = { ...process.env, TMPDIR: tmp };
     const plain = randomBytes((5 << 20) + 3);
     const sealed = gcmSeal(key, iv, plain);
-    const good = await run(args, { input: sealed, env });
+    const good = await runWith(args, { input: sealed, env });
     expect(good.code).toBe(0);
     expectBytes(good.stdout, plain);
     for (const at of [10, sealed.length - 1]) { // a ciphertext byte early on, the tag's last byte
       const bad = Buffer.from(sealed);
       bad[at] ^= 1;
-      const r = await run(args, { input: bad, env });
+      const r = await runWith(args, { input: bad, env });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain("decryption failed");
       expect(r.stdout.length).toBe(0);
@@ -125,7 +85,7 @@ describe.skipIf(!rawGcm)("GCM decryption: unverified plaintext goes nowhere", ()
     const bad = Buffer.from(sealed);
     bad[bad.length - 1] ^= 1;
     const reader = read();
-    const r = await run([...args, "--out", fifo], { input: bad });
+    const r = await runWith([...args, "--out", fifo], { input: bad });
     expect(r.code).toBe(1);
     await new Promise((res) => setTimeout(res, 200));
     reader.cat.kill(); // still waiting for a writer: the CLI never opened the pipe
@@ -133,7 +93,7 @@ describe.skipIf(!rawGcm)("GCM decryption: unverified plaintext goes nowhere", ()
     expect(reader.got().length).toBe(0); // was: 300 000 bytes of unverified plaintext
 
     const reader2 = read();
-    const ok = await run([...args, "--out", fifo], { input: sealed });
+    const ok = await runWith([...args, "--out", fifo], { input: sealed });
     expect(ok.code).toBe(0);
     await reader2.closed;
     expectBytes(reader2.got(), plain);
@@ -143,12 +103,12 @@ describe.skipIf(!rawGcm)("GCM decryption: unverified plaintext goes nowhere", ()
     const d = sub("limit");
     const big = join(d, "big.gcm");
     writeFileSync(big, Buffer.alloc((64 << 20) + 17)); // size known: refused before reading
-    const known = await run([...args, "--in", big]);
+    const known = await runWith([...args, "--in", big]);
     expect(known.code).toBe(2);
     expect(known.stderr).toMatch(/at most 64 MiB.*--out <path>.*seal\/open/s);
     expect(known.stdout.length).toBe(0);
     // From a pipe the size is unknown: refused when the hold would pass the limit.
-    const piped = await run(args, { input: Buffer.alloc((64 << 20) + 4096) });
+    const piped = await runWith(args, { input: Buffer.alloc((64 << 20) + 4096) });
     expect(piped.code).toBe(2);
     expect(piped.stderr).toContain("at most 64 MiB");
     expect(piped.stdout.length).toBe(0);
@@ -159,7 +119,7 @@ describe.skipIf(!rawGcm)("GCM decryption: unverified plaintext goes nowhere", ()
     const out = join(d, "plain.out");
     const sealed = gcmSeal(key, iv, randomBytes(3 << 20));
     sealed[sealed.length - 1] ^= 1;
-    const r = start([...args, "--out", out]);
+    const r = startWith([...args, "--out", out]);
     r.child.stdin!.write(sealed.subarray(0, 2 << 20));
     await until("the temporary file to hold data", () => leftoverTemps(d).some((f) => statSync(join(d, f)).size > 0));
     const temp = join(d, leftoverTemps(d)[0]);

@@ -13,47 +13,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBytes } from "./helpers/bytes.js";
-import { assertBuilt, BIN, binaryHasRawGcm, hex, leftoverTemps, removeDir, ROOT, scratchDir } from "./helpers/cli.js";
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-type Stdio = "pipe" | "ignore" | number;
-
-/** Starts the binary with chosen stdio and environment; stdout/stderr collected when piped. */
-function start(args: string[], opts: { stdin?: Stdio; stdout?: Stdio; env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.stdin ?? "pipe", opts.stdout ?? "pipe", "pipe"],
-  });
-  child.stdin?.on("error", () => undefined);
-  const out: Buffer[] = [];
-  let err = "";
-  child.stdout?.on("data", (b: Buffer) => out.push(b));
-  child.stderr!.setEncoding("utf8").on("data", (s: string) => (err += s));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr: err }));
-  });
-  return { child, done, stderr: () => err };
-}
-
-function run(args: string[], opts: { input?: Uint8Array | string; stdin?: Stdio; stdout?: Stdio; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  const r = start(args, opts);
-  if (r.child.stdin) r.child.stdin.end(opts.input ?? "");
-  return r.done;
-}
-
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { assertBuilt, binaryHasRawGcm, hex, leftoverTemps, removeDir, runWith, startWith, until, ROOT, scratchDir } from "./helpers/cli.js";
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 /** The mode a plain create gives a new file here (children inherit this process's umask). */
@@ -98,7 +58,7 @@ describe("temporary files next to --out", () => {
     const d = sub("modes");
     const out = join(d, "new.enc");
     const plain = randomBytes(3 << 20);
-    const r = start([...args, "--out", out]);
+    const r = startWith([...args, "--out", out]);
     r.child.stdin!.write(plain.subarray(0, 2 << 20));
     await until("the temporary file to hold data", () => leftoverTemps(d).some((f) => statSync(join(d, f)).size > 0));
     expect(mode(join(d, leftoverTemps(d)[0]))).toBe(0o600);
@@ -110,14 +70,14 @@ describe("temporary files next to --out", () => {
     const kept = join(d, "kept.enc");
     writeFileSync(kept, "old");
     (await import("node:fs")).chmodSync(kept, 0o640);
-    expect((await run([...args, "--out", kept], { input: plain })).code).toBe(0);
+    expect((await runWith([...args, "--out", kept], { input: plain })).code).toBe(0);
     expect(mode(kept)).toBe(0o640);
   });
 
   it("after SIGKILL the leftover is 0600, and the next run writing that output removes it", async () => {
     const d = sub("kill-out");
     const out = join(d, "out.enc");
-    const r = start([...args, "--out", out]);
+    const r = startWith([...args, "--out", out]);
     r.child.stdin!.write(randomBytes(2 << 20));
     await until("the temporary file to hold data", () => leftoverTemps(d).some((f) => statSync(join(d, f)).size > 0));
     r.child.kill("SIGKILL");
@@ -126,7 +86,7 @@ describe("temporary files next to --out", () => {
     expect(left).toHaveLength(1);
     expect(mode(join(d, left[0]))).toBe(0o600);
     const plain = randomBytes(1000);
-    expect((await run([...args, "--out", out], { input: plain })).code).toBe(0);
+    expect((await runWith([...args, "--out", out], { input: plain })).code).toBe(0);
     expect(readdirSync(d)).toEqual(["out.enc"]);
     expectBytes(readFileSync(out), ctr(key, iv, plain));
   });
@@ -154,7 +114,7 @@ describe("key files are read with a bound", () => {
 
   it("--key-file /dev/urandom is refused at once (it used to read until memory ran out)", async () => {
     const t = Date.now();
-    const r = await run(args("/dev/urandom"), { input: "x" });
+    const r = await runWith(args("/dev/urandom"), { input: "x" });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("key file /dev/urandom is not a regular file or a pipe");
     expect(Date.now() - t).toBeLessThan(5000);
@@ -164,7 +124,7 @@ describe("key files are read with a bound", () => {
     const d = sub("keys");
     const big = join(d, "big.key");
     writeFileSync(big, Buffer.alloc(10 << 20, 0x61));
-    const r = await run(args(big), { input: "x" });
+    const r = await runWith(args(big), { input: "x" });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`key file ${big} is ${10 << 20} bytes: too large`);
     // An endless pipe (a FIFO fed from /dev/zero): read up to the bound, then refused.
@@ -172,7 +132,7 @@ describe("key files are read with a bound", () => {
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
     const feeder = spawn("sh", ["-c", `exec cat /dev/zero > '${fifo}'`], { stdio: "ignore" });
     try {
-      const piped = await run(args(fifo), { input: "x" });
+      const piped = await runWith(args(fifo), { input: "x" });
       expect(piped.code).toBe(2);
       expect(piped.stderr).toContain(`key file ${fifo} holds more than 66 bytes`);
     } finally {
@@ -189,7 +149,7 @@ describe("key files are read with a bound", () => {
     const fifo = join(d, "key");
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
     const feeder = spawn("sh", ["-c", `printf '%s\n' ${hex(key)} > '${fifo}'`], { stdio: "ignore" });
-    const r = await run([...args(fifo), "--in", pin]);
+    const r = await runWith([...args(fifo), "--in", pin]);
     feeder.kill();
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -211,7 +171,7 @@ describe("output that is one of the run's own files is refused (exit 2, the file
       const outFd = openSync(f, "a");
       const inFd = viaStdin ? openSync(f, "r") : undefined;
       try {
-        const r = await run(viaStdin ? args : [...args, "--in", f], { stdin: inFd ?? "pipe", stdout: outFd });
+        const r = await runWith(viaStdin ? args : [...args, "--in", f], { stdin: inFd ?? "pipe", stdout: outFd });
         expect(r.code).toBe(2);
         expect(r.stderr).toContain("refusing to write to stdout: it is the input file");
       } finally {
@@ -229,13 +189,13 @@ describe("output that is one of the run's own files is refused (exit 2, the file
     linkSync(kf, join(d, "alias.key"));
     const kargs = ["encrypt", "--cipher", "aes-256-ctr", "--key-file", kf, "--iv", hex(iv)];
     for (const out of [kf, join(d, "alias.key")]) {
-      const r = await run([...kargs, "--out", out], { input: randomBytes(100) });
+      const r = await runWith([...kargs, "--out", out], { input: randomBytes(100) });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("refusing to overwrite the key file");
     }
     const fd = openSync(kf, "a");
     try {
-      const r = await run(kargs, { input: randomBytes(100), stdout: fd });
+      const r = await runWith(kargs, { input: randomBytes(100), stdout: fd });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("it is the key file");
     } finally {
@@ -249,9 +209,9 @@ describe("output that is one of the run's own files is refused (exit 2, the file
     const kf = join(d, "k.key");
     writeFileSync(kf, randomBytes(32));
     const store = join(d, "nonces");
-    expect((await run(["seal", "--key-file", kf, "--nonce-store", store], { input: "x" })).code).toBe(0);
+    expect((await runWith(["seal", "--key-file", kf, "--nonce-store", store], { input: "x" })).code).toBe(0);
     const before = readFileSync(store, "utf8");
-    const r = await run(["seal", "--key-file", kf, "--nonce-store", store, "--out", store], { input: "x" });
+    const r = await runWith(["seal", "--key-file", kf, "--nonce-store", store, "--out", store], { input: "x" });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("refusing to overwrite the nonce store");
     expect(readFileSync(store, "utf8")).toBe(before);
@@ -262,7 +222,7 @@ describe("output that is one of the run's own files is refused (exit 2, the file
     const f = join(d, "f");
     const data = randomBytes(3 << 20);
     writeFileSync(f, data);
-    const r = start([...args, "--in", f]);
+    const r = startWith([...args, "--in", f]);
     r.child.stdin!.end();
     r.child.stdout!.on("data", (b: Buffer) => appendFileSync(f, b));
     const timer = setTimeout(() => r.child.kill("SIGKILL"), 20_000);
@@ -283,7 +243,7 @@ describe("--out that is stdout itself", () => {
     const target = join(d, "out");
     const fd = openSync(target, "w");
     try {
-      const r = await run(["encrypt", "--cipher", "aes-128-ctr", "--key", hex(key), "--iv", hex(iv), "--out", "/dev/fd/1"], { input: plain, stdout: fd });
+      const r = await runWith(["encrypt", "--cipher", "aes-128-ctr", "--key", hex(key), "--iv", hex(iv), "--out", "/dev/fd/1"], { input: plain, stdout: fd });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
     } finally {
@@ -299,7 +259,7 @@ describe("an input file truncated while it is read", () => {
     const f = join(d, "f");
     writeFileSync(f, randomBytes(16 << 20));
     // stdout is not read at first: the CLI blocks on its first write, provably mid-file.
-    const r = start(["encrypt", "--cipher", "aes-128-ctr", "--key", hex(randomBytes(16)), "--iv", hex(randomBytes(16)), "--in", f]);
+    const r = startWith(["encrypt", "--cipher", "aes-128-ctr", "--key", hex(randomBytes(16)), "--iv", hex(randomBytes(16)), "--in", f]);
     r.child.stdin!.end();
     r.child.stdout!.pause();
     await new Promise((res) => r.child.stdout!.once("readable", res));
@@ -317,7 +277,7 @@ describe("an input file truncated while it is read", () => {
     const sealed = gcmSeal(key, iv, randomBytes(100_000));
     const out = join(d, "out");
     if (rawGcm) {
-      const r = await run(["decrypt", "--cipher", "aes-256-gcm", "--key", hex(key), "--iv", hex(iv), "--out", out], { input: sealed.subarray(0, 50_000) });
+      const r = await runWith(["decrypt", "--cipher", "aes-256-gcm", "--key", hex(key), "--iv", hex(iv), "--out", out], { input: sealed.subarray(0, 50_000) });
       expect(r.code).toBe(1);
       expect(existsSync(out)).toBe(false);
     }
@@ -329,7 +289,7 @@ describe("a full disk", () => {
   it("stdout on /dev/full: exit 1 naming ENOSPC", async () => {
     const fd = openSync("/dev/full", "w");
     try {
-      const r = await run(["encrypt", "--cipher", "aes-128-ctr", "--key", hex(randomBytes(16)), "--iv", hex(randomBytes(16))], { input: randomBytes(100_000), stdout: fd });
+      const r = await runWith(["encrypt", "--cipher", "aes-128-ctr", "--key", hex(randomBytes(16)), "--iv", hex(randomBytes(16))], { input: randomBytes(100_000), stdout: fd });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain("ENOSPC");
     } finally {
@@ -356,7 +316,7 @@ describe.skipIf(!mayMount)("a full filesystem (a 1 MiB tmpfs)", () => {
     if (!mounted) ctx.skip();
     const out = join(mountPoint, "out.enc");
     writeFileSync(out, "precious\n");
-    const r = await run(["encrypt", "--cipher", "aes-128-ctr", "--key", hex(randomBytes(16)), "--iv", hex(randomBytes(16)), "--out", out], { input: randomBytes(3 << 20) });
+    const r = await runWith(["encrypt", "--cipher", "aes-128-ctr", "--key", hex(randomBytes(16)), "--iv", hex(randomBytes(16)), "--out", out], { input: randomBytes(3 << 20) });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("ENOSPC");
     expect(readFileSync(out, "utf8")).toBe("precious\n");
@@ -369,7 +329,7 @@ describe.skipIf(!mayMount)("a full filesystem (a 1 MiB tmpfs)", () => {
     writeFileSync(kf, randomBytes(32));
     spawnSync("sh", ["-c", `cat /dev/zero > '${join(mountPoint, "filler")}' 2>/dev/null`]); // to the last page
     const out = join(dir, "full.sealed");
-    const r = await run(["seal", "--key-file", kf, "--nonce-store", join(mountPoint, "nonces"), "--out", out], { input: "x" });
+    const r = await runWith(["seal", "--key-file", kf, "--nonce-store", join(mountPoint, "nonces"), "--out", out], { input: "x" });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/nonce store: cannot .*ENOSPC/);
     expect(existsSync(out)).toBe(false);
@@ -383,7 +343,7 @@ describe("seal --nonce-store in a directory that does not exist", () => {
     const kf = join(d, "k.key");
     writeFileSync(kf, randomBytes(32));
     const out = join(d, "x.sealed");
-    const r = await run(["seal", "--key-file", kf, "--nonce-store", join(d, "missing", "nonces"), "--out", out], { input: "x" });
+    const r = await runWith(["seal", "--key-file", kf, "--nonce-store", join(d, "missing", "nonces"), "--out", out], { input: "x" });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`the directory ${join(d, "missing")} does not exist`);
     expect(readdirSync(d)).toEqual(["k.key"]);

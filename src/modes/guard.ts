@@ -8,23 +8,20 @@
 //   util.inspect hook return the type and key size only (the objects reach the core, whose
 //   memory view would otherwise serialise as the whole WASM memory, round keys included).
 import { StateError } from "../errors.js";
+import { own, pickOwn } from "../own.js";
 
 /** An options object's own values of `names`, in a null-prototype object (absent ones undefined). */
 export function readOptions<T extends object>(options: T | null | undefined, names: readonly (keyof T & string)[], what = "options"): Partial<T> {
-  const out = Object.create(null) as Partial<T>;
-  if (options === undefined || options === null) return out;
+  if (options === undefined || options === null) return pickOwn({}, names) as Partial<T>;
   if (typeof options !== "object" && typeof options !== "function") {
     throw new StateError(`${what} must be an object, got ${typeof options}`);
   }
-  for (const name of names) {
-    if (Object.prototype.hasOwnProperty.call(options, name)) out[name] = (options as T)[name];
-  }
-  return out;
+  return pickOwn(options, names) as Partial<T>;
 }
 
 /** One own property of `obj` (undefined when absent or inherited). For dictionaries read once per member. */
 export function ownValue(obj: object, name: string): unknown {
-  return Object.prototype.hasOwnProperty.call(obj, name) ? (obj as Record<string, unknown>)[name] : undefined;
+  return own(obj, name);
 }
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");

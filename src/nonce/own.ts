@@ -6,14 +6,9 @@
 // booleans, callbacks to be functions, with typed errors (StateError for a bad value,
 // InputTypeError for a wrong type). Used by src/nonce and src/cli.
 import { InputTypeError, StateError } from "../errors.js";
+import { pickOwn } from "../own.js";
 
-const hasOwn = Object.hasOwn;
-
-/** `o[key]` if `o` is an object with that own property, else undefined. */
-export function own(o: unknown, key: string): unknown {
-  if (o === null || (typeof o !== "object" && typeof o !== "function")) return undefined;
-  return hasOwn(o as object, key) ? (o as Record<string, unknown>)[key] : undefined;
-}
+export { own, bare } from "../own.js";
 
 /**
  * The listed own properties of an options argument, in a null-prototype object (each read
@@ -21,16 +16,9 @@ export function own(o: unknown, key: string): unknown {
  * options; anything else that is not an object is an InputTypeError.
  */
 export function ownOptions<K extends string>(o: unknown, keys: readonly K[], what: string): { [P in K]?: unknown } {
-  const out = Object.create(null) as { [P in K]?: unknown };
-  if (o === undefined) return out;
+  if (o === undefined) return pickOwn({}, keys);
   if (o === null || typeof o !== "object") throw new InputTypeError(`${what} must be an object, got ${o === null ? "null" : typeof o}`);
-  for (const k of keys) if (hasOwn(o, k)) out[k] = (o as Record<string, unknown>)[k];
-  return out;
-}
-
-/** A null-prototype copy of `o`, for option objects handed to Node APIs. */
-export function bare<T extends object>(o: T): T {
-  return Object.assign(Object.create(null) as T, o);
+  return pickOwn(o, keys);
 }
 
 export function describeValue(value: unknown): string {

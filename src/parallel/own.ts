@@ -4,15 +4,9 @@
 // `padding: false` or a `buffer` the caller never gave. Objects handed on to other code (the
 // mode objects, `new Worker`) are built with a null prototype for the same reason.
 import { InputTypeError, StateError } from "../errors.js";
+import { pickOwn } from "../own.js";
 
-const hasOwn = Object.hasOwn;
-const create = Object.create;
-
-/** `o[key]` if `o` is an object with that own property, else undefined. */
-export function own(o: unknown, key: string): unknown {
-  if (o === null || (typeof o !== "object" && typeof o !== "function")) return undefined;
-  return hasOwn(o as object, key) ? (o as Record<string, unknown>)[key] : undefined;
-}
+export { own, bare } from "../own.js";
 
 /**
  * The listed own properties of an options argument, in a null-prototype object (each read
@@ -20,16 +14,9 @@ export function own(o: unknown, key: string): unknown {
  * StateError.
  */
 export function ownOptions<K extends string>(o: unknown, keys: readonly K[], what: string): { [P in K]?: unknown } {
-  const out = create(null) as { [P in K]?: unknown };
-  if (o === undefined || o === null) return out;
+  if (o === undefined || o === null) return pickOwn({}, keys);
   if (typeof o !== "object") throw new StateError(`${what} must be an object, got ${typeof o}`);
-  for (const k of keys) if (hasOwn(o, k)) out[k] = (o as Record<string, unknown>)[k];
-  return out;
-}
-
-/** A null-prototype copy of `o`: nothing missing from it is looked up on Object.prototype. */
-export function bare<T extends object>(o: T): T {
-  return Object.assign(create(null) as T, o);
+  return pickOwn(o, keys);
 }
 
 /** An integer from min to max, or a StateError naming the option. */

@@ -93,3 +93,41 @@ export function binaryHasRawGcm(): boolean {
 }
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+
+// Finer control for the attack-minded CLI suites (cli-safety, cli-gcm-safety).
+
+/** A stdio slot for startWith/runWith: piped, ignored, or an open file descriptor. */
+export type Stdio = "pipe" | "ignore" | number;
+
+/** Starts the binary with chosen stdio and environment; stdout/stderr collected when piped. */
+export function startWith(args: string[], opts: { stdin?: Stdio; stdout?: Stdio; env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.stdin ?? "pipe", opts.stdout ?? "pipe", "pipe"],
+  });
+  child.stdin?.on("error", () => undefined);
+  const out: Buffer[] = [];
+  let err = "";
+  child.stdout?.on("data", (b: Buffer) => out.push(b));
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => (err += s));
+  const done = new Promise<Run>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr: err }));
+  });
+  return { child, done, stderr: () => err };
+}
+
+/** startWith, then `input` (or nothing) on stdin; resolves when the process ends. */
+export function runWith(args: string[], opts: { input?: Uint8Array | string; stdin?: Stdio; stdout?: Stdio; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  const r = startWith(args, opts);
+  if (r.child.stdin) r.child.stdin.end(opts.input ?? "");
+  return r.done;
+}
+
+/** Polls `ok` every 10 ms until it holds, or fails after `ms`. */
+export async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
