@@ -27,7 +27,7 @@
 //   inputs before writing.
 import fs from "node:fs";
 
-import { affL, affLinv, circuit, ginv, gm, gp, m4, tower } from "./sbox-circuit.mjs";
+import { affL, affLinv, circuit, ginv, gm, tower } from "./sbox-circuit.mjs";
 
 /** Every tower representation: [N4, M16, beta, toTower, fromTower]. */
 function* towers() {
