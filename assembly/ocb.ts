@@ -131,23 +131,24 @@ export function ocbDecrypt(key: usize, ocb: usize, io: usize, len: usize): void 
 
 // A last partial block of r bytes (RFC 7253 §4.2): Offset_* = Offset ^ L_*, Pad = E(Offset_*),
 // output = input ^ Pad, checksum ^= plaintext || 1 || 0*.
-export function ocbEncryptLast(key: usize, ocb: usize, io: usize, r: usize): void {
+@inline function last(key: usize, ocb: usize, io: usize, r: usize, decrypt: bool): void {
   const nr = load<u32>(key + KEY_ROUNDS);
   const off = v128.xor(v128.load(ocb + OCB_OFFSET), v128.load(ocb + OCB_L_STAR));
-  v128.store(ocb + OCB_CHECKSUM, v128.xor(v128.load(ocb + OCB_CHECKSUM), padded(io, r)));
+  const sum = ocb + OCB_CHECKSUM;
+  if (!decrypt) v128.store(sum, v128.xor(v128.load(sum), padded(io, r))); // plaintext before it is overwritten
   v128.store(BS_INPUT, encrypt1(key, nr, off));
   for (let j: usize = 0; j < r; j++) store<u8>(io + j, load<u8>(io + j) ^ load<u8>(BS_INPUT + j));
   v128.store(BS_INPUT, v128.splat<i32>(0));
+  if (decrypt) v128.store(sum, v128.xor(v128.load(sum), padded(io, r))); // the plaintext just made
   v128.store(ocb + OCB_OFFSET, off);
 }
 
+export function ocbEncryptLast(key: usize, ocb: usize, io: usize, r: usize): void {
+  last(key, ocb, io, r, false);
+}
+
 export function ocbDecryptLast(key: usize, ocb: usize, io: usize, r: usize): void {
-  const nr = load<u32>(key + KEY_ROUNDS);
-  const off = v128.xor(v128.load(ocb + OCB_OFFSET), v128.load(ocb + OCB_L_STAR));
-  v128.store(BS_INPUT, encrypt1(key, nr, off));
-  for (let j: usize = 0; j < r; j++) store<u8>(io + j, load<u8>(io + j) ^ load<u8>(BS_INPUT + j));
-  v128.store(ocb + OCB_CHECKSUM, v128.xor(v128.load(ocb + OCB_CHECKSUM), padded(io, r)));
-  v128.store(ocb + OCB_OFFSET, off);
+  last(key, ocb, io, r, true);
 }
 
 /** HASH(K, A) over whole blocks (RFC 7253 §4.1): Sum ^= E(A_i ^ Offset_i); groups of 8 bitsliced. */
