@@ -60,6 +60,7 @@ const LAYOUT: CoreLayout = Object.freeze({
   STATE_KS: 16,
   STATE_CTR_MASK: 32,
   STATE_POS: 48,
+  OCB_SLOT_SIZE: 640,
 });
 const { KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS } = LAYOUT;
 

@@ -37,6 +37,30 @@ export interface CoreKernels {
    * STATE_KS holds the current keystream block only while STATE_POS != 0.
    */
   ctr(key: number, state: number, io: number, len: number): void;
+  /**
+   * XTS (IEEE 1619) over `len` bytes at `io`, a multiple of 16, with the key slot of K1; STATE_REG
+   * holds the tweak of the next block (the host writes T_0 = E_K2(i) there) and advances.
+   */
+  xtsEncrypt(key: number, state: number, io: number, len: number): void;
+  xtsDecrypt(key: number, state: number, io: number, len: number): void;
+  /** Ciphertext stealing over the last full block and the 1..15 bytes after it (`len` 17..31). */
+  xtsEncryptLast(key: number, state: number, io: number, len: number): void;
+  xtsDecryptLast(key: number, state: number, io: number, len: number): void;
+  /** OCB3 (RFC 7253): fills the OCB slot's L table from the key and zeroes its counters and sums. */
+  ocbSetup(key: number, ocb: number): void;
+  /** Offset_0 from the 16-byte formatted nonce block at `nonce`; clears the checksum. */
+  ocbNonce(key: number, ocb: number, nonce: number): void;
+  /** Whole data blocks (`len` a multiple of 16) in place, checksum over the plaintext. */
+  ocbEncrypt(key: number, ocb: number, io: number, len: number): void;
+  ocbDecrypt(key: number, ocb: number, io: number, len: number): void;
+  /** A last partial data block of `r` (1..15) bytes. */
+  ocbEncryptLast(key: number, ocb: number, io: number, r: number): void;
+  ocbDecryptLast(key: number, ocb: number, io: number, r: number): void;
+  /** Whole AAD blocks into the AAD sum; ocbAadLast: a last partial AAD block of `r` bytes. */
+  ocbAad(key: number, ocb: number, io: number, len: number): void;
+  ocbAadLast(key: number, ocb: number, io: number, r: number): void;
+  /** The full 16-byte tag (E(Checksum ^ Offset ^ L_$) ^ HASH(K, A)) to `out`. */
+  ocbTag(key: number, ocb: number, out: number): void;
   /** Zeroes `len` bytes at `ptr` (slots, key bytes). */
   wipe(ptr: number, len: number): void;
   /** First address the host may use for slots. */
@@ -68,6 +92,8 @@ export interface CoreLayout {
   STATE_KS: number;
   STATE_CTR_MASK: number;
   STATE_POS: number;
+  /** Bytes of an OCB slot (the kernels' own format; the host only allocates and wipes it). */
+  OCB_SLOT_SIZE: number;
 }
 
 /** What a backend provides: kernels, its memory, and where things are in it. */
