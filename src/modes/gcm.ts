@@ -16,6 +16,7 @@ import type { Tracked } from "../lifetime.js";
 import { GCM_ACC, GCM_BLOCK } from "../wasm/abi.js";
 import type { AesKey } from "../key.js";
 import { readOptions, opaque } from "./guard.js";
+import { equalConstantTime } from "../equal.js";
 
 /** Most plaintext one (key, IV) may encrypt: 2^39 − 256 bits (SP 800-38D §5.2.1.1). */
 export const GCM_MAX_DATA_BYTES = 2 ** 36 - 32;
@@ -46,14 +47,6 @@ export function checkGcmIv(iv: unknown): Uint8Array {
   const b = asBytes(iv, "iv");
   if (b.length === 0) throw new IvLengthError("GCM IV must be at least 1 byte (12 is standard)");
   return new Uint8Array(b); // a copy: Buffer.slice would be a view
-}
-
-/** Same bytes, in time independent of where they differ. */
-function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 /**
