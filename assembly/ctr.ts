@@ -10,12 +10,29 @@ import { BS_INPUT, KEY_ENC, KEY_VP_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_C
 import { vpEncrypt } from "./vperm";
 import { bsEncKeys, bsEncrypt8, bsWipeKeys } from "./bitsliced.generated";
 
-// The counter block as on the wire, from its big-endian halves.
-@inline function counterBlock(hi: u64, lo: u64): v128 {
-  return i64x2.replace_lane(i64x2.splat(bswap<u64>(hi)), 1, bswap<u64>(lo));
+// The counter block as on the wire, from its halves: big-endian (hi = bytes 0..7), or for
+// ctr32le little-endian (lo = bytes 0..7, so the low 32 bits of lo are bytes 0..3).
+@inline function counterBlock(hi: u64, lo: u64, le: bool): v128 {
+  return le
+    ? i64x2.replace_lane(i64x2.splat(lo), 1, hi)
+    : i64x2.replace_lane(i64x2.splat(bswap<u64>(hi)), 1, bswap<u64>(lo));
 }
 
 export function ctr(key: usize, state: usize, io: usize, len: usize): void {
+  ctrWith(key, state, io, len, false);
+}
+
+/**
+ * CTR with GCM-SIV's counter (RFC 8452 §4): the first 4 bytes of the block are a little-endian
+ * 32-bit counter that wraps mod 2^32, the other 12 stay fixed. STATE_CTR_MASK is read in the
+ * same little-endian order: the host sets its bytes 0..3 to 0xff, the rest to 0.
+ */
+export function ctr32le(key: usize, state: usize, io: usize, len: usize): void {
+  ctrWith(key, state, io, len, true);
+}
+
+// `le` is a compile-time constant at both calls.
+@inline function ctrWith(key: usize, state: usize, io: usize, len: usize, le: bool): void {
   const reg = state + STATE_REG;
   const ks = state + STATE_KS;
   let n = <usize>load<u32>(state + STATE_POS);
@@ -30,10 +47,10 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
     return;
   }
   const nr = load<u32>(key + KEY_ROUNDS);
-  const mHi = bswap<u64>(load<u64>(state + STATE_CTR_MASK));
-  const mLo = bswap<u64>(load<u64>(state + STATE_CTR_MASK, 8));
-  let hi = bswap<u64>(load<u64>(reg));
-  let lo = bswap<u64>(load<u64>(reg, 8));
+  const mHi = le ? load<u64>(state + STATE_CTR_MASK, 8) : bswap<u64>(load<u64>(state + STATE_CTR_MASK));
+  const mLo = le ? load<u64>(state + STATE_CTR_MASK) : bswap<u64>(load<u64>(state + STATE_CTR_MASK, 8));
+  let hi = le ? load<u64>(reg, 8) : bswap<u64>(load<u64>(reg));
+  let lo = le ? load<u64>(reg) : bswap<u64>(load<u64>(reg, 8));
   let p = io + i;
   const end = io + len;
   const total = end - p;
@@ -45,7 +62,7 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
     const keys = bsEncKeys(key + KEY_ENC, nr);
     while (end - p >= 128) {
       for (let b: usize = 0; b < 128; b += 16) {
-        v128.store(BS_INPUT + b, counterBlock(hi, lo));
+        v128.store(BS_INPUT + b, counterBlock(hi, lo, le));
         const lo1 = lo + 1; // counter + 1 within the mask
         const hi1 = hi + <u64>(lo1 == 0);
         lo = (lo & ~mLo) | (lo1 & mLo);
@@ -59,7 +76,7 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
     if (rest != 0 && tailBitsliced(total, (rest + 15) & ~<usize>15)) {
       const whole = rest >> 4;
       for (let b: usize = 0; b < rest; b += 16) {
-        v128.store(BS_INPUT + b, counterBlock(hi, lo));
+        v128.store(BS_INPUT + b, counterBlock(hi, lo, le));
         const lo1 = lo + 1;
         const hi1 = hi + <u64>(lo1 == 0);
         lo = (lo & ~mLo) | (lo1 & mLo);
@@ -82,7 +99,7 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
   // Blocks one at a time (vperm); a partial last block's keystream stays in STATE_KS.
   const vk = key + KEY_VP_ENC;
   while (p < end) {
-    const k = vpEncrypt(vk, nr, counterBlock(hi, lo));
+    const k = vpEncrypt(vk, nr, counterBlock(hi, lo, le));
     const lo1 = lo + 1;
     const hi1 = hi + <u64>(lo1 == 0);
     lo = (lo & ~mLo) | (lo1 & mLo);
@@ -97,7 +114,7 @@ export function ctr(key: usize, state: usize, io: usize, len: usize): void {
       p = end;
     }
   }
-  store<u64>(reg, bswap<u64>(hi));
-  store<u64>(reg, bswap<u64>(lo), 8);
+  store<u64>(reg, le ? lo : bswap<u64>(hi));
+  store<u64>(reg, le ? hi : bswap<u64>(lo), 8);
   store<u32>(state + STATE_POS, <u32>n);
 }

@@ -42,7 +42,7 @@
 // The GCM slot after GCM_BLOCK holds H in another form (the tables) and, in the scratch area,
 // values of the last group hashed (from Y and the data): secret, like the accumulator, and
 // wiped with the slot by the host when it is released.
-import { GCM_SCRATCH, GCM_TABLE } from "./layout";
+import { GCM_BLOCK, GCM_SCRATCH, GCM_TABLE } from "./layout";
 
 /** Blocks per aggregated group: powers H..H^8 in the tables. */
 const GROUP: usize = 8;
@@ -117,7 +117,7 @@ const K_CLASS2: usize = 96;
  * One group of n (1..GROUP) blocks: returns (D form) X_0·H^n ⊕ X_1·H^(n-1) ⊕ … ⊕ X_(n-1)·H,
  * with w0 the first block (on the wire, Y already XORed in) and blocks 1..n-1 at p + 16, ….
  */
-function group(slot: usize, w0: v128, p: usize, n: usize): v128 {
+function group(slot: usize, w0: v128, p: usize, n: usize, polyval: bool): v128 {
   const t = slot + GCM_TABLE;
   const s = slot + GCM_SCRATCH;
   const revHi = v128.load(K, K_REV_HI);
@@ -126,7 +126,10 @@ function group(slot: usize, w0: v128, p: usize, n: usize): v128 {
   const zMask = v128.load(K, K_Z);
   // Leaf vector v of block j at s + v·STRIDE + 16j.
   leaves(w0, s, STRIDE, revHi, revLo, nibble, zMask);
-  for (let j: usize = 1; j < n; j++) leaves(v128.load(p + (j << 4)), s + (j << 4), STRIDE, revHi, revLo, nibble, zMask);
+  for (let j: usize = 1; j < n; j++) {
+    const x = v128.load(p + (j << 4));
+    leaves(polyval ? reverseBytes(x) : x, s + (j << 4), STRIDE, revHi, revLo, nibble, zMask);
+  }
   // Per leaf vector: the 9 class products of every block with its power of H, summed per
   // result class over the group, then masked once. Each sum replaces the vector's first leaf.
   const k0 = v128.load(K, K_CLASS0);
@@ -268,7 +271,7 @@ function powerTable(slot: usize, d: v128, q: usize): void {
 /** d·H (D form), with the table of H in place. */
 // @ts-ignore: decorator
 @inline function timesH(slot: usize, d: v128): v128 {
-  return group(slot, reverseBytes(d), 0, 1);
+  return group(slot, reverseBytes(d), 0, 1, false);
 }
 
 /**
@@ -300,11 +303,44 @@ export function ghashSetup(slot: usize, h: usize): void {
  * partial last block with zeros.
  */
 export function ghash(slot: usize, acc: usize, io: usize, len: usize): void {
+  hashBlocks(slot, acc, io, len, false);
+}
+
+// POLYVAL (RFC 8452 §3) on the same machinery, by the identity of its Appendix A:
+// POLYVAL(H, X_1..X_n) = rev(GHASH(mulX_GHASH(rev(H)), rev(X_1), …, rev(X_n))), rev reversing
+// the 16 bytes. So polyvalSetup makes GHASH tables for H' = mulX_GHASH(rev(H)), and polyval
+// feeds GHASH the reversed blocks and keeps the accumulator reversed; `polyval` is a
+// compile-time constant at every call of hashBlocks and a public flag in group.
+
+/**
+ * Prepares the slot for POLYVAL with key H (16 bytes at `h`, as in RFC 8452): GHASH tables of
+ * H' = H·x in GHASH's bit order (a right shift of rev(H) with the reduction folded in by mask).
+ */
+export function polyvalSetup(slot: usize, h: usize): void {
+  const scratch = slot + GCM_BLOCK;
+  const hi = load<u64>(h, 8), lo = load<u64>(h); // rev(H) as a big-endian number: bytes 15..8, 7..0 of H
+  const carry = lo & 1;
+  store<u64>(scratch, bswap<u64>((hi >> 1) ^ ((<u64>0 - carry) & 0xe100000000000000)));
+  store<u64>(scratch, bswap<u64>((lo >> 1) | (hi << 63)), 8);
+  ghashSetup(slot, scratch);
+  v128.store(scratch, v128.splat<i32>(0));
+}
+
+/** POLYVAL over `len` bytes at `io` (a multiple of 16), accumulator S (16 bytes, RFC 8452 order) at `acc`. */
+export function polyval(slot: usize, acc: usize, io: usize, len: usize): void {
+  hashBlocks(slot, acc, io, len, true);
+}
+
+// @ts-ignore: decorator
+@inline function hashBlocks(slot: usize, acc: usize, io: usize, len: usize, polyval: bool): void {
   let y = v128.load(acc);
+  if (polyval) y = reverseBytes(y);
   const end = io + (len & ~(<usize>15));
   for (let p = io; p < end; p += GROUP << 4) {
     const n = min<usize>(GROUP, (end - p) >> 4);
-    y = reverseBytes(group(slot, v128.xor(y, v128.load(p)), p, n));
+    const x = v128.load(p);
+    y = reverseBytes(group(slot, v128.xor(y, polyval ? reverseBytes(x) : x), p, n, polyval));
   }
+  if (polyval) y = reverseBytes(y);
   v128.store(acc, y);
 }

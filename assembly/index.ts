@@ -15,11 +15,11 @@ export { ecbEncrypt, ecbDecrypt } from "./ecb";
 export { cbcEncrypt, cbcDecrypt } from "./cbc";
 export { cfbEncrypt, cfbDecrypt, cfb8Encrypt, cfb8Decrypt, cfb1Encrypt, cfb1Decrypt } from "./cfb";
 export { ofb } from "./ofb";
-export { ctr } from "./ctr";
+export { ctr, ctr32le } from "./ctr";
 export { xtsEncrypt, xtsDecrypt, xtsEncryptLast, xtsDecryptLast } from "./xts";
 export { ocbSetup, ocbNonce, ocbEncrypt, ocbDecrypt, ocbEncryptLast, ocbDecryptLast, ocbAad, ocbAadLast, ocbTag } from "./ocb";
 export { OCB_SLOT_SIZE, OCB_BLOCKS, OCB_AAD_BLOCKS } from "./layout";
-export { ghashSetup, ghash } from "./ghash";
+export { ghashSetup, ghash, polyvalSetup, polyval } from "./ghash";
 export { GCM_SLOT_SIZE, GCM_ACC, GCM_BLOCK, GCM_TABLE } from "./layout";
 
 writeVpermTables();

@@ -13,6 +13,8 @@ import { CtrMode, type CtrOptions } from "./modes/ctr.js";
 import type { PaddingOptions } from "./modes/stream.js";
 import { GcmMode, type GcmOptions } from "./modes/gcm.js";
 import { KwMode, KwpMode } from "./modes/kw.js";
+import { GcmSivMode, type GcmSivOptions } from "./modes/gcm-siv.js";
+import { Cmac, type CmacOptions } from "./modes/cmac.js";
 import { opaque } from "./modes/guard.js";
 
 export class AesKey implements Reclaimer {
@@ -171,6 +173,11 @@ export class AesKey implements Reclaimer {
     return new GcmMode(this, iv, options);
   }
 
+  /** AES-GCM-SIV (RFC 8452) with a 12-byte nonce; 16- or 32-byte keys. Nonce misuse reveals only message equality. */
+  gcmSiv(nonce: Uint8Array, options?: GcmSivOptions): GcmSivMode {
+    return new GcmSivMode(this, nonce, options);
+  }
+
   /** AES-KW (RFC 3394): wrap/unwrap key data of 16+ bytes, a multiple of 8. */
   kw(): KwMode {
     return new KwMode(this);
@@ -179,6 +186,11 @@ export class AesKey implements Reclaimer {
   /** AES-KWP (RFC 5649): wrap/unwrap key data of any length from 1 byte. */
   kwp(): KwpMode {
     return new KwpMode(this);
+  }
+
+  /** AES-CMAC (SP 800-38B, RFC 4493): a streaming MAC, update()* then digest() or verify(tag). */
+  cmac(options?: CmacOptions): Cmac {
+    return new Cmac(this, options);
   }
 
   /** Encrypts one 16-byte block. */

@@ -40,7 +40,8 @@
 // GCM slot: see ./ghash-ct.ts.
 import type { CoreInstance, CoreKernels, CoreLayout } from "../wasm/abi.js";
 import { BLK, decrypt2, encrypt2, expandKeyCT, loadKeys, wipeScratch } from "./aes-ct.js";
-import { GCM_SLOT_SIZE, ghashCT, ghashSetupCT } from "./ghash-ct.js";
+import { GCM_SLOT_SIZE, ghashCT, ghashSetupCT, polyvalCT, polyvalSetupCT } from "./ghash-ct.js";
+import { xtsBlocks, xtsSteal } from "./xts.js";
 
 const PAGE_SIZE = 65536;
 const MAX_PAGES = 65536; // 4 GiB, the wasm32 limit
@@ -112,6 +113,17 @@ function nextCounter(lane: number): void {
   CTR[1] = (c1 & ~m1) | (n1 & m1);
   CTR[2] = (c2 & ~m2) | (n2 & m2);
   CTR[3] = (c3 & ~m3) | (n3 & m3);
+}
+
+/** As nextCounter for ctr32le: CTR holds the block as little-endian words; word 0 += 1 under its mask. */
+function nextCounter32le(lane: number): void {
+  const c0 = CTR[0]!;
+  BLK[lane] = c0;
+  BLK[lane + 1] = CTR[1]!;
+  BLK[lane + 2] = CTR[2]!;
+  BLK[lane + 3] = CTR[3]!;
+  const m0 = CTR[4]!;
+  CTR[0] = (c0 & ~m0) | (((c0 + 1) | 0) & m0);
 }
 
 export function createReferenceCore(): CoreInstance {
@@ -383,6 +395,62 @@ export function createReferenceCore(): CoreInstance {
     }
   }
 
+  // CTR (SP 800-38A §6.5): the register is the next counter block; KS holds E(the previous
+  // one), of which STATE_POS bytes are used. After each block the counter, a big-endian
+  // 128-bit number, is incremented, but only the bits set in STATE_CTR_MASK take the new
+  // value; the others keep the old one (all ones: Node/OpenSSL; low `length` bits: WebCrypto).
+  // ctr32le (GCM-SIV, RFC 8452 §4): the register and the mask are read as little-endian words
+  // instead, and only the first word (bytes 0..3) counts, mod 2^32.
+  function ctr(key: number, state: number, io: number, len: number, le: boolean): void {
+    views();
+    const reg = state + STATE_REG;
+    const ks = state + STATE_KS;
+    let n = dv.getUint32(state + STATE_POS, true);
+    let i = 0;
+    for (; n !== 0 && i < len; i++) {
+      m[io + i] = m[io + i]! ^ m[ks + n]!;
+      n = (n + 1) & 15;
+    }
+    if (i < len) {
+      const nr = useKey(key);
+      const next = le ? nextCounter32le : nextCounter;
+      for (let j = 0; j < 4; j++) {
+        CTR[j] = dv.getInt32(reg + 4 * j, le);
+        CTR[4 + j] = dv.getInt32(state + STATE_CTR_MASK + 4 * j, le);
+      }
+      for (; len - i >= 32; i += 32) {
+        next(0);
+        next(4);
+        encrypt2(nr);
+        xorInto(io + i, 0);
+        xorInto(io + i + 16, 4);
+      }
+      const rest = len - i; // 0..31 bytes: none, one or two more counter blocks
+      if (rest > 0) {
+        next(0);
+        if (rest > 16) next(4);
+        encrypt2(nr);
+        let lane = 0;
+        if (rest >= 16) {
+          xorInto(io + i, 0);
+          i += 16;
+          lane = 4;
+        }
+        if (i < len) {
+          store(ks, lane); // the keystream block the next call continues
+          for (; i < len; i++) {
+            m[io + i] = m[io + i]! ^ m[ks + n]!;
+            n = n + 1;
+          }
+        }
+      }
+      for (let j = 0; j < 4; j++) dv.setInt32(reg + 4 * j, CTR[j]!, le);
+      CTR.fill(0);
+      wipeScratch();
+    }
+    dv.setUint32(state + STATE_POS, n, true);
+  }
+
   const kernels: CoreKernels = {
     expandKey(key, keyPtr, keyLen) {
       views();
@@ -483,57 +551,29 @@ export function createReferenceCore(): CoreInstance {
       dv.setUint32(state + STATE_POS, n, true);
     },
 
-    // CTR (SP 800-38A §6.5): the register is the next counter block; KS holds E(the previous
-    // one), of which STATE_POS bytes are used. After each block the counter, a big-endian
-    // 128-bit number, is incremented, but only the bits set in STATE_CTR_MASK take the new
-    // value; the others keep the old one (all ones: Node/OpenSSL; low `length` bits: WebCrypto).
     ctr(key, state, io, len) {
+      ctr(key, state, io, len, false);
+    },
+    ctr32le(key, state, io, len) {
+      ctr(key, state, io, len, true);
+    },
+
+    // XTS (IEEE 1619): ./xts.ts; the key slot is K1's, STATE_REG the tweak of the next block.
+    xtsEncrypt(key, state, io, len) {
       views();
-      const reg = state + STATE_REG;
-      const ks = state + STATE_KS;
-      let n = dv.getUint32(state + STATE_POS, true);
-      let i = 0;
-      for (; n !== 0 && i < len; i++) {
-        m[io + i] = m[io + i]! ^ m[ks + n]!;
-        n = (n + 1) & 15;
-      }
-      if (i < len) {
-        const nr = useKey(key);
-        for (let j = 0; j < 4; j++) {
-          CTR[j] = dv.getInt32(reg + 4 * j, false);
-          CTR[4 + j] = dv.getInt32(state + STATE_CTR_MASK + 4 * j, false);
-        }
-        for (; len - i >= 32; i += 32) {
-          nextCounter(0);
-          nextCounter(4);
-          encrypt2(nr);
-          xorInto(io + i, 0);
-          xorInto(io + i + 16, 4);
-        }
-        const rest = len - i; // 0..31 bytes: none, one or two more counter blocks
-        if (rest > 0) {
-          nextCounter(0);
-          if (rest > 16) nextCounter(4);
-          encrypt2(nr);
-          let lane = 0;
-          if (rest >= 16) {
-            xorInto(io + i, 0);
-            i += 16;
-            lane = 4;
-          }
-          if (i < len) {
-            store(ks, lane); // the keystream block the next call continues
-            for (; i < len; i++) {
-              m[io + i] = m[io + i]! ^ m[ks + n]!;
-              n = n + 1;
-            }
-          }
-        }
-        for (let j = 0; j < 4; j++) dv.setInt32(reg + 4 * j, CTR[j]!, false);
-        CTR.fill(0);
-        wipeScratch();
-      }
-      dv.setUint32(state + STATE_POS, n, true);
+      xtsBlocks(dv, useKey(key), state + STATE_REG, io, len, false);
+    },
+    xtsDecrypt(key, state, io, len) {
+      views();
+      xtsBlocks(dv, useKey(key), state + STATE_REG, io, len, true);
+    },
+    xtsEncryptLast(key, state, io, len) {
+      views();
+      xtsSteal(dv, useKey(key), state + STATE_REG, io, len, false);
+    },
+    xtsDecryptLast(key, state, io, len) {
+      views();
+      xtsSteal(dv, useKey(key), state + STATE_REG, io, len, true);
     },
 
     wipe(ptr, len) {
@@ -556,6 +596,16 @@ export function createReferenceCore(): CoreInstance {
     ghash(gcm, acc, io, len) {
       views();
       ghashCT(dv, gcm, acc, io, len);
+    },
+
+    // POLYVAL (RFC 8452 §3) for GCM-SIV, on the GHASH code (./ghash-ct.ts).
+    polyvalSetup(gcm, h) {
+      views();
+      polyvalSetupCT(dv, gcm, h);
+    },
+    polyval(gcm, acc, io, len) {
+      views();
+      polyvalCT(dv, gcm, acc, io, len);
     },
   };
 

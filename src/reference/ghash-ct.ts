@@ -65,22 +65,44 @@ export function ghashSetupCT(dv: DataView, gcm: number, h: number): void {
 
 /** For each 16-byte block X at io (len a multiple of 16): Y = (Y ^ X)·H, Y the 16 bytes at acc. */
 export function ghashCT(dv: DataView, gcm: number, acc: number, io: number, len: number): void {
+  hashCT(dv, gcm, acc, io, len, false);
+}
+
+// POLYVAL (RFC 8452) through GHASH by its Appendix A identity: POLYVAL(H, X_1..X_n) =
+// rev(GHASH(mulX_GHASH(rev(H)), rev(X_1), …, rev(X_n))), rev reversing the 16 bytes. Reading a
+// reversed block's big-endian word at offset 12 - 4k is reading the block's little-endian word
+// at 4k, so POLYVAL is GHASH with every word read and written little-endian, offsets mirrored.
+
+/** Writes the leaves of H' = mulX_GHASH(rev(H)) (H = the 16 bytes at h), using GCM_BLOCK as scratch. */
+export function polyvalSetupCT(dv: DataView, gcm: number, h: number): void {
+  const t = gcm + 16; // GCM_BLOCK
+  // rev(H) as big-endian words w0 (most significant) .. w3; shift right by one, fold 0xe1 in.
+  const w0 = dv.getInt32(h + 12, true), w1 = dv.getInt32(h + 8, true);
+  const w2 = dv.getInt32(h + 4, true), w3 = dv.getInt32(h, true);
+  const fold = -(w3 & 1) & 0xe1000000;
+  dv.setInt32(t, (w0 >>> 1) ^ fold, false);
+  dv.setInt32(t + 4, (w1 >>> 1) | (w0 << 31), false);
+  dv.setInt32(t + 8, (w2 >>> 1) | (w1 << 31), false);
+  dv.setInt32(t + 12, (w3 >>> 1) | (w2 << 31), false);
+  ghashSetupCT(dv, gcm, t);
+  for (let i = 0; i < 16; i += 4) dv.setInt32(t + i, 0);
+}
+
+/** POLYVAL over the blocks at io (len a multiple of 16), accumulator S at acc. */
+export function polyvalCT(dv: DataView, gcm: number, acc: number, io: number, len: number): void {
+  hashCT(dv, gcm, acc, io, len, true);
+}
+
+function hashCT(dv: DataView, gcm: number, acc: number, io: number, len: number, le: boolean): void {
+  // Word k of the GHASH element sits at byte 12 - 4k big-endian (GHASH), or at 4k little-endian (POLYVAL).
+  const at = (k: number): number => (le ? 4 * k : 12 - 4 * k);
   for (let i = 0; i < 81; i++) HK[i] = dv.getInt32(gcm + HK_AT + 4 * i, true);
-  Y[0] = dv.getInt32(acc + 12, false);
-  Y[1] = dv.getInt32(acc + 8, false);
-  Y[2] = dv.getInt32(acc + 4, false);
-  Y[3] = dv.getInt32(acc, false);
+  for (let k = 0; k < 4; k++) Y[k] = dv.getInt32(acc + at(k), le);
   for (let p = io, end = io + len - (len & 15); p < end; p += 16) {
-    Y[0] = Y[0]! ^ dv.getInt32(p + 12, false);
-    Y[1] = Y[1]! ^ dv.getInt32(p + 8, false);
-    Y[2] = Y[2]! ^ dv.getInt32(p + 4, false);
-    Y[3] = Y[3]! ^ dv.getInt32(p, false);
+    for (let k = 0; k < 4; k++) Y[k] = Y[k]! ^ dv.getInt32(p + at(k), le);
     gf128Mul(Y, HK);
   }
-  dv.setInt32(acc + 12, Y[0]!, false);
-  dv.setInt32(acc + 8, Y[1]!, false);
-  dv.setInt32(acc + 4, Y[2]!, false);
-  dv.setInt32(acc, Y[3]!, false);
+  for (let k = 0; k < 4; k++) dv.setInt32(acc + at(k), Y[k]!, le);
   HK.fill(0);
   Y.fill(0);
 }

@@ -61,6 +61,15 @@ export interface CoreKernels {
   ocbAadLast(key: number, ocb: number, io: number, r: number): void;
   /** The full 16-byte tag (E(Checksum ^ Offset ^ L_$) ^ HASH(K, A)) to `out`. */
   ocbTag(key: number, ocb: number, out: number): void;
+  /**
+   * CTR with GCM-SIV's counter (RFC 8452 §4): bytes 0..3 of the block are a little-endian
+   * 32-bit counter (mod 2^32). STATE_CTR_MASK is read in the same byte order: bytes 0..3 0xff.
+   */
+  ctr32le(key: number, state: number, io: number, len: number): void;
+  /** As ghashSetup, for POLYVAL (RFC 8452 §3) with key H (16 bytes at `h`) in a GCM slot. */
+  polyvalSetup(gcm: number, h: number): void;
+  /** POLYVAL over `len` bytes at `io` (a multiple of 16), accumulator S the 16 bytes at `acc`. */
+  polyval(gcm: number, acc: number, io: number, len: number): void;
   /** Zeroes `len` bytes at `ptr` (slots, key bytes). */
   wipe(ptr: number, len: number): void;
   /** First address the host may use for slots. */

@@ -30,6 +30,7 @@ export const roles = {
   cfb1Decrypt: mode,
   ofb: mode,
   ctr: mode,
+  ctr32le: mode, // GCM-SIV's counter: STATE_CTR_MASK read little-endian, as public as ctr's
   xtsEncrypt: mode, // state: the tweak of the next block (secret: E_K2(i))
   xtsDecrypt: mode,
   xtsEncryptLast: mode, // len: 17..31, the last full block and the partial one
@@ -45,6 +46,8 @@ export const roles = {
   ocbTag: ["key", "ocb", "data"],
   ghashSetup: ["gcm", "data"], // h: the hash subkey (secret)
   ghash: ["gcm", "data", "data", "length"], // acc (normally gcm + GCM_ACC), io, len
+  polyvalSetup: ["gcm", "data"], // h: POLYVAL's key (secret)
+  polyval: ["gcm", "data", "data", "length"],
   gcmSlotSize: [],
   wipe: ["data", "length"],
   heapBase: [],
