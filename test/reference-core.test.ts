@@ -331,11 +331,14 @@ describe("reference AES block cipher (FIPS 197)", () => {
 describe("reference core: memory, layout and slots", () => {
   it("memory map (its own 512-byte key slot; IO and state slot fields as the host expects) and a 4-page initial memory", () => {
     const core = createReferenceCore();
-    expect(core.layout).toEqual({
+    const { OCB_SLOT_SIZE, ...fixed } = core.layout;
+    expect(fixed).toEqual({
       IO: 0x10000, IO_SIZE: 0x10000, KEY_SLOT_SIZE: 512, STATE_SLOT_SIZE: 64,
       KEY_ENC: 0, KEY_DEC: 256, KEY_ROUNDS: 496,
       STATE_REG: 0, STATE_KS: 16, STATE_CTR_MASK: 32, STATE_POS: 48,
     });
+    expect(OCB_SLOT_SIZE % 64).toBe(0); // slots stay 64-byte aligned
+    expect(OCB_SLOT_SIZE).toBeGreaterThan(0);
     expect(core.kernels.heapBase()).toBe(0x20000);
     expect(core.memory.buffer.byteLength).toBe(4 * 65536);
   });
