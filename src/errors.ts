@@ -132,3 +132,11 @@ export class BackendError extends AesError {
     this.name = "BackendError";
   }
 }
+
+/** A key refused for its value, not its length: XTS key halves that are equal (K1 = K2, SP 800-38E). */
+export class WeakKeyError extends AesError {
+  constructor(message: string) {
+    super("ERR_AES_WEAK_KEY", message);
+    this.name = "WeakKeyError";
+  }
+}

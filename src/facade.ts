@@ -12,6 +12,7 @@ import { ofbStream } from "./modes/ofb.js";
 import { ctrStreamOnce } from "./modes/ctr.js";
 import { opaque } from "./modes/guard.js";
 import { GcmCipher, GcmDecipher, gcmKeyBits, type GcmCipherName, type GcmCipherOptions } from "./gcm-facade.js";
+import { XtsCipher, xtsKeyBits, type XtsCipherName } from "./xts-facade.js";
 
 export type CipherName = `aes-${128 | 192 | 256}-${"ecb" | "cbc" | "cfb" | "cfb8" | "cfb1" | "ofb" | "ctr"}`;
 
@@ -113,10 +114,12 @@ export class Cipher {
  * takes { authTagLength } and the object has setAAD/getAuthTag (src/gcm-facade.ts).
  */
 export function createCipheriv(name: GcmCipherName, key: Uint8Array, iv: Uint8Array, options?: GcmCipherOptions): GcmCipher;
+export function createCipheriv(name: XtsCipherName, key: Uint8Array, iv: Uint8Array): XtsCipher;
 export function createCipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
-export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher;
-export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher {
+export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | XtsCipher;
+export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | XtsCipher {
   if (gcmKeyBits(name) !== undefined) return new GcmCipher(name, key, iv, options);
+  if (xtsKeyBits(name) !== undefined) return new XtsCipher(name, key, iv, false);
   return cipherFor(name, key, iv, true);
 }
 
@@ -125,10 +128,12 @@ export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | n
  * update() returns plaintext that is unauthenticated until final() has returned.
  */
 export function createDecipheriv(name: GcmCipherName, key: Uint8Array, iv: Uint8Array, options?: GcmCipherOptions): GcmDecipher;
+export function createDecipheriv(name: XtsCipherName, key: Uint8Array, iv: Uint8Array): XtsCipher;
 export function createDecipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
-export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher;
-export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher {
+export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | XtsCipher;
+export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | XtsCipher {
   if (gcmKeyBits(name) !== undefined) return new GcmDecipher(name, key, iv, options);
+  if (xtsKeyBits(name) !== undefined) return new XtsCipher(name, key, iv, true);
   return cipherFor(name, key, iv, false);
 }
 
