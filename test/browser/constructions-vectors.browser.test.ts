@@ -2,3 +2,4 @@
 // XTS, OCB3), unchanged, in the browser: each file reads its vectors through the node:fs shim
 // and runs on both backends. (Their differential halves need node:crypto and stay in Node.)
 import "../xts-vectors.test.js";
+import "../gcm-siv-vectors.test.js";
