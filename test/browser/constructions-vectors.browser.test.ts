@@ -3,3 +3,5 @@
 // and runs on both backends. (Their differential halves need node:crypto and stay in Node.)
 import "../xts-vectors.test.js";
 import "../gcm-siv-vectors.test.js";
+import "../cmac-vectors.test.js";
+import "../siv-vectors.test.js";
