@@ -13,6 +13,7 @@ import { ctrStreamOnce } from "./modes/ctr.js";
 import { opaque } from "./modes/guard.js";
 import { GcmCipher, GcmDecipher, gcmKeyBits, type GcmCipherName, type GcmCipherOptions } from "./gcm-facade.js";
 import { XtsCipher, xtsKeyBits, type XtsCipherName } from "./xts-facade.js";
+import { WrapCipher, wrapNameOf, type WrapCipherName } from "./wrap-facade.js";
 
 export type CipherName = `aes-${128 | 192 | 256}-${"ecb" | "cbc" | "cfb" | "cfb8" | "cfb1" | "ofb" | "ctr"}`;
 
@@ -115,11 +116,13 @@ export class Cipher {
  */
 export function createCipheriv(name: GcmCipherName, key: Uint8Array, iv: Uint8Array, options?: GcmCipherOptions): GcmCipher;
 export function createCipheriv(name: XtsCipherName, key: Uint8Array, iv: Uint8Array): XtsCipher;
+export function createCipheriv(name: WrapCipherName, key: Uint8Array, iv: Uint8Array): WrapCipher;
 export function createCipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
-export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | XtsCipher;
-export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | XtsCipher {
+export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | XtsCipher | WrapCipher;
+export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | XtsCipher | WrapCipher {
   if (gcmKeyBits(name) !== undefined) return new GcmCipher(name, key, iv, options);
   if (xtsKeyBits(name) !== undefined) return new XtsCipher(name, key, iv, false);
+  if (wrapNameOf(name) !== undefined) return new WrapCipher(name, key, iv, false);
   return cipherFor(name, key, iv, true);
 }
 
@@ -129,11 +132,13 @@ export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | n
  */
 export function createDecipheriv(name: GcmCipherName, key: Uint8Array, iv: Uint8Array, options?: GcmCipherOptions): GcmDecipher;
 export function createDecipheriv(name: XtsCipherName, key: Uint8Array, iv: Uint8Array): XtsCipher;
+export function createDecipheriv(name: WrapCipherName, key: Uint8Array, iv: Uint8Array): WrapCipher;
 export function createDecipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
-export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | XtsCipher;
-export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | XtsCipher {
+export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | XtsCipher | WrapCipher;
+export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | XtsCipher | WrapCipher {
   if (gcmKeyBits(name) !== undefined) return new GcmDecipher(name, key, iv, options);
   if (xtsKeyBits(name) !== undefined) return new XtsCipher(name, key, iv, true);
+  if (wrapNameOf(name) !== undefined) return new WrapCipher(name, key, iv, true);
   return cipherFor(name, key, iv, false);
 }
 

@@ -35,6 +35,7 @@ export { PoolClosedError, WorkerCrashedError, WorkerStartError, WorkerTimeoutErr
 export { subtle, AesCryptoKey, SubtleError, OperationError, DataError, InvalidAccessError, NotSupportedError, SubtleSyntaxError, SubtleTypeError, type Subtle, type AlgorithmHandler, type AlgorithmIdentifier, type AesCtrParams, type AesCbcParams, type AesGcmParams, type AesKeyGenParams, type JsonWebKey, type KeyUsage, type KeyFormat } from "./subtle/index.js";
 export { GcmMode, GcmEncryptor, GcmUnverifiedDecryptor, GCM_MAX_DATA_BYTES, GCM_TAG_LENGTHS, GCM_SHORT_TAG_LENGTHS, type GcmOptions } from "./modes/gcm.js";
 export { KwMode, KwpMode } from "./modes/kw.js";
+export { WrapCipher, WRAP_CIPHER_NAMES, type WrapCipherName } from "./wrap-facade.js";
 export { Cmac, CMAC_MIN_TAG_LENGTH, CMAC_MAX_TAG_LENGTH, type CmacOptions } from "./modes/cmac.js";
 export { SivKey, SivMode, sivKey, SIV_MAX_AD_COMPONENTS, SIV_BYTES, type SivOptions } from "./modes/siv.js";
 export { GcmSivMode, GCM_SIV_MAX_BYTES, type GcmSivOptions } from "./modes/gcm-siv.js";

@@ -7,12 +7,12 @@
 // after it, and one 16-byte work block at the end, so each of the 6n steps is one encryptOne
 // call on memory the core already holds (no copies per step).
 import { asBytes, viewBytes } from "../bytes.js";
-import { DataLengthError, DecryptionError } from "../errors.js";
+import { DataLengthError, DecryptionError, IvLengthError } from "../errors.js";
 import type { AesKey } from "../key.js";
 import { opaque } from "./guard.js";
 
 const KW_IV = new Uint8Array([0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6]);
-const KWP_ICV = [0xa6, 0x59, 0x59, 0xa6];
+const KWP_ICV = new Uint8Array([0xa6, 0x59, 0x59, 0xa6]);
 
 /**
  * Longest WRAPPED value the IO window holds: A and the n registers (8(n+1) bytes) plus the
@@ -104,10 +104,20 @@ function diffBytes(a: Uint8Array, b: ArrayLike<number>, n: number): number {
   return diff;
 }
 
+function checkIv(iv: Uint8Array, n: number, what: string): Uint8Array {
+  const b = asBytes(iv, "iv");
+  if (b.length !== n) throw new IvLengthError(`${what} initial value must be ${n} bytes, got ${b.length}`);
+  return new Uint8Array(b);
+}
+
 /** AES-KW (RFC 3394): wraps key data of 16 or more bytes, a multiple of 8. */
 export class KwMode {
-  constructor(readonly key: AesKey) {
+  readonly #iv: Uint8Array;
+
+  /** `iv`: RFC 3394 §2.2.3's alternative initial value (8 bytes; the facade takes it from node-style code). */
+  constructor(readonly key: AesKey, iv: Uint8Array = KW_IV) {
     key.slot; // DisposedError early
+    this.#iv = checkIv(iv, 8, "AES-KW");
   }
 
   /** Wraps `keyData` (16..8k bytes, a multiple of 8) into keyData.length + 8 bytes. */
@@ -117,7 +127,7 @@ export class KwMode {
     if (p.length < 16 || p.length % 8 !== 0 || p.length > maxKeyData(this.key)) {
       throw new DataLengthError(`AES-KW wraps 16 to ${maxKeyData(this.key)} bytes in multiples of 8, got ${p.length}`);
     }
-    return wrapCore(this.key, KW_IV, p);
+    return wrapCore(this.key, this.#iv, p);
   }
 
   /** Unwraps; DecryptionError if the length is impossible or the integrity check fails. */
@@ -126,7 +136,7 @@ export class KwMode {
     if (c.length < 24 || c.length % 8 !== 0 || c.length > maxBytes(this.key)) throw new DecryptionError();
     const a = new Uint8Array(8);
     const p = unwrapCore(this.key, c, a);
-    if (diffBytes(a, KW_IV, 8) !== 0) {
+    if (diffBytes(a, this.#iv, 8) !== 0) {
       p.fill(0);
       throw new DecryptionError();
     }
@@ -136,8 +146,12 @@ export class KwMode {
 
 /** AES-KWP (RFC 5649): wraps key data of any length from 1 byte. */
 export class KwpMode {
-  constructor(readonly key: AesKey) {
+  readonly #icv: Uint8Array;
+
+  /** `icv`: the 4-byte alternative initial value (RFC 5649 §3; default A65959A6). */
+  constructor(readonly key: AesKey, icv: Uint8Array = KWP_ICV) {
     key.slot; // DisposedError early
+    this.#icv = checkIv(icv, 4, "AES-KWP");
   }
 
   /** Wraps `keyData` (1 or more bytes) into 8·ceil(len/8) + 8 bytes. */
@@ -149,7 +163,7 @@ export class KwpMode {
     const padded = new Uint8Array(Math.ceil(p.length / 8) * 8);
     padded.set(p);
     const aiv = new Uint8Array(8);
-    aiv.set(KWP_ICV);
+    aiv.set(this.#icv);
     new DataView(aiv.buffer).setUint32(4, p.length); // MLI, big-endian
     try {
       if (padded.length === 8) {
@@ -192,7 +206,7 @@ export class KwpMode {
     const n8 = p.length; // 8n, public
     // bad (mask): MLI <= 8(n-1), i.e. mli - (n8 - 7) < 0; or MLI > 8n, i.e. n8 - mli < 0.
     let bad = (0 - top) | ((mli - (n8 - 7)) >> 31) | ((n8 - mli) >> 31);
-    let diff = diffBytes(a, KWP_ICV, 4);
+    let diff = diffBytes(a, this.#icv, 4);
     for (let i = 0; i < n8; i++) {
       const inPad = ~((i - mli) >> 31); // -1 for i >= MLI
       diff |= inPad & p[i]!;
