@@ -8,7 +8,8 @@
 // moves far less. The ratio of medians is printed too.
 import { LIBS } from "./peers.mjs";
 import { throughputCase, messageCase, keySetupCase, ecb16Case } from "./cases.mjs";
-import { median } from "./harness.mjs";
+import { measure, median } from "./harness.mjs";
+import { constructionCases } from "./constructions.mjs";
 
 const ROUNDS = 15;
 const TIME = 100; // ms per task per round: short, so that a round's two tasks run close in time
@@ -47,3 +48,13 @@ const best = ks.filter((r) => r.lib !== "aes-wasm").reduce((a, b) => (a.ms < b.m
 const [ksRatio, ksPlain] = paired(best, ours);
 check(`key setup + one block: aes-wasm / fastest peer (${best.lib}) ops/s`, ksRatio, 2, ">=", ksPlain);
 for (const r of [...msg, ...e16, ...ks]) console.log(`  ${r.kind} ${r.lib}: ${r.nsPerOp ? Math.round(r.nsPerOp) + " ns" : Math.round(r.opsPerSec) + " ops/s"}`);
+
+// Targets of the issue "More AES constructions" (bench/constructions.mjs): our throughput
+// relative to the peer of each case, in the same rounds.
+for (const c of constructionCases()) {
+  const res = await measure([c.ours, c.peer], { rounds: ROUNDS, time: TIME });
+  const [o, p] = [c.ours, c.peer].map((t) => ({ ms: res.get(t.name).ms, roundsMs: res.get(t.name).rounds }));
+  const [ratio, plain] = paired(p, o);
+  if (c.target === null) console.log(`info   ${c.what}: ${ratio.toFixed(2)} (ratio of medians ${plain.toFixed(2)})`);
+  else check(c.what, ratio, c.target, ">=", plain);
+}
