@@ -34,6 +34,7 @@ export { createPool, canSplit, type WorkerPool, type PoolOptions, type JobOption
 export { PoolClosedError, WorkerCrashedError, WorkerStartError, WorkerTimeoutError } from "./parallel/errors.js";
 export { subtle, AesCryptoKey, SubtleError, OperationError, DataError, InvalidAccessError, NotSupportedError, SubtleSyntaxError, SubtleTypeError, type Subtle, type AlgorithmHandler, type AlgorithmIdentifier, type AesCtrParams, type AesCbcParams, type AesGcmParams, type AesKeyGenParams, type JsonWebKey, type KeyUsage, type KeyFormat } from "./subtle/index.js";
 export { GcmMode, GcmEncryptor, GcmUnverifiedDecryptor, GCM_MAX_DATA_BYTES, GCM_TAG_LENGTHS, GCM_SHORT_TAG_LENGTHS, type GcmOptions } from "./modes/gcm.js";
+export { CcmMode, CCM_TAG_LENGTHS, CCM_MIN_NONCE_LENGTH, CCM_MAX_NONCE_LENGTH, ccmMaxDataBytes, type CcmOptions } from "./modes/ccm.js";
 export { KwMode, KwpMode } from "./modes/kw.js";
 export { WrapCipher, WRAP_CIPHER_NAMES, type WrapCipherName } from "./wrap-facade.js";
 export { Cmac, CMAC_MIN_TAG_LENGTH, CMAC_MAX_TAG_LENGTH, type CmacOptions } from "./modes/cmac.js";

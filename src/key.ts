@@ -12,6 +12,7 @@ import { OfbMode } from "./modes/ofb.js";
 import { CtrMode, type CtrOptions } from "./modes/ctr.js";
 import type { PaddingOptions } from "./modes/stream.js";
 import { GcmMode, type GcmOptions } from "./modes/gcm.js";
+import { CcmMode, type CcmOptions } from "./modes/ccm.js";
 import { KwMode, KwpMode } from "./modes/kw.js";
 import { GcmSivMode, type GcmSivOptions } from "./modes/gcm-siv.js";
 import { Cmac, type CmacOptions } from "./modes/cmac.js";
@@ -171,6 +172,11 @@ export class AesKey implements Reclaimer {
   /** GCM (SP 800-38D) with an IV of 1 or more bytes (12 is standard and fastest). */
   gcm(iv: Uint8Array, options?: GcmOptions): GcmMode {
     return new GcmMode(this, iv, options);
+  }
+
+  /** CCM (SP 800-38C, RFC 3610) with a 7..13-byte nonce; one-shot; tags of 4..16 bytes (even). */
+  ccm(nonce: Uint8Array, options?: CcmOptions): CcmMode {
+    return new CcmMode(this, nonce, options);
   }
 
   /** AES-GCM-SIV (RFC 8452) with a 12-byte nonce; 16- or 32-byte keys. Nonce misuse reveals only message equality. */
