@@ -56,6 +56,12 @@ export class WrapCipher {
     return this.#unwrap ? this.#mode.unwrap(data) : this.#mode.wrap(data);
   }
 
+  /** Accepted and ignored, as in Node: key wrap has no padding option (KWP pads by itself). */
+  setAutoPadding(_autoPadding = true): this {
+    if (this.#done) throw new StateError("cipher already finished: final() was called");
+    return this;
+  }
+
   /** Nothing is left to output; wipes the key. */
   final(): Uint8Array {
     if (this.#done) throw new StateError("cipher already finished: final() was called");

@@ -800,7 +800,7 @@ describe("reference core scratch is wiped after every kernel", () => {
 const wasmPath = fileURLToPath(new URL("../build/aes.wasm", import.meta.url));
 const LAYOUT_NAMES = [
   "IO", "IO_SIZE", "KEY_SLOT_SIZE", "STATE_SLOT_SIZE", "KEY_ENC", "KEY_DEC", "KEY_ROUNDS",
-  "STATE_REG", "STATE_KS", "STATE_CTR_MASK", "STATE_POS",
+  "STATE_REG", "STATE_KS", "STATE_CTR_MASK", "STATE_POS", "OCB_SLOT_SIZE",
 ] as const;
 
 async function instantiateWasmCore(): Promise<CoreInstance> {
