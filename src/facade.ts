@@ -14,6 +14,7 @@ import { opaque } from "./modes/guard.js";
 import { GcmCipher, GcmDecipher, gcmKeyBits, type GcmCipherName, type GcmCipherOptions } from "./gcm-facade.js";
 import { XtsCipher, xtsKeyBits, type XtsCipherName } from "./xts-facade.js";
 import { WrapCipher, wrapNameOf, type WrapCipherName } from "./wrap-facade.js";
+import { CcmCipher, CcmDecipher, ccmKeyBits, type CcmCipherName, type CcmCipherOptions } from "./ccm-facade.js";
 
 export type CipherName = `aes-${128 | 192 | 256}-${"ecb" | "cbc" | "cfb" | "cfb8" | "cfb1" | "ofb" | "ctr"}`;
 
@@ -115,12 +116,14 @@ export class Cipher {
  * takes { authTagLength } and the object has setAAD/getAuthTag (src/gcm-facade.ts).
  */
 export function createCipheriv(name: GcmCipherName, key: Uint8Array, iv: Uint8Array, options?: GcmCipherOptions): GcmCipher;
+export function createCipheriv(name: CcmCipherName, key: Uint8Array, iv: Uint8Array, options: CcmCipherOptions): CcmCipher;
 export function createCipheriv(name: XtsCipherName, key: Uint8Array, iv: Uint8Array): XtsCipher;
 export function createCipheriv(name: WrapCipherName, key: Uint8Array, iv: Uint8Array): WrapCipher;
 export function createCipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
-export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | XtsCipher | WrapCipher;
-export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | XtsCipher | WrapCipher {
+export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | XtsCipher | WrapCipher;
+export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | XtsCipher | WrapCipher {
   if (gcmKeyBits(name) !== undefined) return new GcmCipher(name, key, iv, options);
+  if (ccmKeyBits(name) !== undefined) return new CcmCipher(name, key, iv, options);
   if (xtsKeyBits(name) !== undefined) return new XtsCipher(name, key, iv, false);
   if (wrapNameOf(name) !== undefined) return new WrapCipher(name, key, iv, false);
   return cipherFor(name, key, iv, true);
@@ -131,12 +134,14 @@ export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | n
  * update() returns plaintext that is unauthenticated until final() has returned.
  */
 export function createDecipheriv(name: GcmCipherName, key: Uint8Array, iv: Uint8Array, options?: GcmCipherOptions): GcmDecipher;
+export function createDecipheriv(name: CcmCipherName, key: Uint8Array, iv: Uint8Array, options: CcmCipherOptions): CcmDecipher;
 export function createDecipheriv(name: XtsCipherName, key: Uint8Array, iv: Uint8Array): XtsCipher;
 export function createDecipheriv(name: WrapCipherName, key: Uint8Array, iv: Uint8Array): WrapCipher;
 export function createDecipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
-export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | XtsCipher | WrapCipher;
-export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | XtsCipher | WrapCipher {
+export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | XtsCipher | WrapCipher;
+export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | XtsCipher | WrapCipher {
   if (gcmKeyBits(name) !== undefined) return new GcmDecipher(name, key, iv, options);
+  if (ccmKeyBits(name) !== undefined) return new CcmDecipher(name, key, iv, options);
   if (xtsKeyBits(name) !== undefined) return new XtsCipher(name, key, iv, true);
   if (wrapNameOf(name) !== undefined) return new WrapCipher(name, key, iv, true);
   return cipherFor(name, key, iv, false);
