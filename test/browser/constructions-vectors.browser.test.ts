@@ -5,3 +5,4 @@ import "../xts-vectors.test.js";
 import "../gcm-siv-vectors.test.js";
 import "../cmac-vectors.test.js";
 import "../siv-vectors.test.js";
+import "../ccm-vectors.test.js";
