@@ -15,6 +15,7 @@ import { GcmCipher, GcmDecipher, gcmKeyBits, type GcmCipherName, type GcmCipherO
 import { XtsCipher, xtsKeyBits, type XtsCipherName } from "./xts-facade.js";
 import { WrapCipher, wrapNameOf, type WrapCipherName } from "./wrap-facade.js";
 import { CcmCipher, CcmDecipher, ccmKeyBits, type CcmCipherName, type CcmCipherOptions } from "./ccm-facade.js";
+import { OcbCipher, OcbDecipher, ocbKeyBits, type OcbCipherName, type OcbCipherOptions } from "./ocb-facade.js";
 
 export type CipherName = `aes-${128 | 192 | 256}-${"ecb" | "cbc" | "cfb" | "cfb8" | "cfb1" | "ofb" | "ctr"}`;
 
@@ -117,13 +118,15 @@ export class Cipher {
  */
 export function createCipheriv(name: GcmCipherName, key: Uint8Array, iv: Uint8Array, options?: GcmCipherOptions): GcmCipher;
 export function createCipheriv(name: CcmCipherName, key: Uint8Array, iv: Uint8Array, options: CcmCipherOptions): CcmCipher;
+export function createCipheriv(name: OcbCipherName, key: Uint8Array, iv: Uint8Array, options: OcbCipherOptions): OcbCipher;
 export function createCipheriv(name: XtsCipherName, key: Uint8Array, iv: Uint8Array): XtsCipher;
 export function createCipheriv(name: WrapCipherName, key: Uint8Array, iv: Uint8Array): WrapCipher;
 export function createCipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
-export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | XtsCipher | WrapCipher;
-export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | XtsCipher | WrapCipher {
+export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | OcbCipher | XtsCipher | WrapCipher;
+export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | OcbCipher | XtsCipher | WrapCipher {
   if (gcmKeyBits(name) !== undefined) return new GcmCipher(name, key, iv, options);
   if (ccmKeyBits(name) !== undefined) return new CcmCipher(name, key, iv, options);
+  if (ocbKeyBits(name) !== undefined) return new OcbCipher(name, key, iv, options);
   if (xtsKeyBits(name) !== undefined) return new XtsCipher(name, key, iv, false);
   if (wrapNameOf(name) !== undefined) return new WrapCipher(name, key, iv, false);
   return cipherFor(name, key, iv, true);
@@ -135,13 +138,15 @@ export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | n
  */
 export function createDecipheriv(name: GcmCipherName, key: Uint8Array, iv: Uint8Array, options?: GcmCipherOptions): GcmDecipher;
 export function createDecipheriv(name: CcmCipherName, key: Uint8Array, iv: Uint8Array, options: CcmCipherOptions): CcmDecipher;
+export function createDecipheriv(name: OcbCipherName, key: Uint8Array, iv: Uint8Array, options: OcbCipherOptions): OcbDecipher;
 export function createDecipheriv(name: XtsCipherName, key: Uint8Array, iv: Uint8Array): XtsCipher;
 export function createDecipheriv(name: WrapCipherName, key: Uint8Array, iv: Uint8Array): WrapCipher;
 export function createDecipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
-export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | XtsCipher | WrapCipher;
-export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | XtsCipher | WrapCipher {
+export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | OcbDecipher | XtsCipher | WrapCipher;
+export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | OcbDecipher | XtsCipher | WrapCipher {
   if (gcmKeyBits(name) !== undefined) return new GcmDecipher(name, key, iv, options);
   if (ccmKeyBits(name) !== undefined) return new CcmDecipher(name, key, iv, options);
+  if (ocbKeyBits(name) !== undefined) return new OcbDecipher(name, key, iv, options);
   if (xtsKeyBits(name) !== undefined) return new XtsCipher(name, key, iv, true);
   if (wrapNameOf(name) !== undefined) return new WrapCipher(name, key, iv, true);
   return cipherFor(name, key, iv, false);

@@ -41,6 +41,8 @@ export { Cmac, CMAC_MIN_TAG_LENGTH, CMAC_MAX_TAG_LENGTH, type CmacOptions } from
 export { SivKey, SivMode, sivKey, SIV_MAX_AD_COMPONENTS, SIV_BYTES, type SivOptions } from "./modes/siv.js";
 export { GcmSivMode, GCM_SIV_MAX_BYTES, type GcmSivOptions } from "./modes/gcm-siv.js";
 export { GcmCipher, GcmDecipher, GCM_CIPHER_NAMES, type GcmCipherName, type GcmCipherOptions } from "./gcm-facade.js";
+export { OcbMode, OcbEncryptor, OcbUnverifiedDecryptor, OCB_MAX_DATA_BYTES, OCB_TAG_LENGTHS, OCB_SHORT_TAG_LENGTHS, type OcbOptions } from "./modes/ocb.js";
+export { OcbCipher, OcbDecipher, OCB_CIPHER_NAMES, type OcbCipherName, type OcbCipherOptions } from "./ocb-facade.js";
 export { CcmCipher, CcmDecipher, CCM_CIPHER_NAMES, type CcmCipherName, type CcmCipherOptions, type CcmAadOptions } from "./ccm-facade.js";
 export { TagLengthError } from "./aead-errors.js";
 export { XtsKey, XtsMode, xtsKey, XTS_MAX_DATA_UNIT_BYTES } from "./modes/xts.js";

@@ -12,6 +12,7 @@ import { OfbMode } from "./modes/ofb.js";
 import { CtrMode, type CtrOptions } from "./modes/ctr.js";
 import type { PaddingOptions } from "./modes/stream.js";
 import { GcmMode, type GcmOptions } from "./modes/gcm.js";
+import { OcbMode, type OcbOptions } from "./modes/ocb.js";
 import { CcmMode, type CcmOptions } from "./modes/ccm.js";
 import { KwMode, KwpMode } from "./modes/kw.js";
 import { GcmSivMode, type GcmSivOptions } from "./modes/gcm-siv.js";
@@ -172,6 +173,11 @@ export class AesKey implements Reclaimer {
   /** GCM (SP 800-38D) with an IV of 1 or more bytes (12 is standard and fastest). */
   gcm(iv: Uint8Array, options?: GcmOptions): GcmMode {
     return new GcmMode(this, iv, options);
+  }
+
+  /** OCB3 (RFC 7253) with a nonce of 1..15 bytes (12 is usual). */
+  ocb(nonce: Uint8Array, options?: OcbOptions): OcbMode {
+    return new OcbMode(this, nonce, options);
   }
 
   /** CCM (SP 800-38C, RFC 3610) with a 7..13-byte nonce; one-shot; tags of 4..16 bytes (even). */

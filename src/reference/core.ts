@@ -42,6 +42,7 @@ import type { CoreInstance, CoreKernels, CoreLayout } from "../wasm/abi.js";
 import { BLK, decrypt2, encrypt2, expandKeyCT, loadKeys, wipeScratch } from "./aes-ct.js";
 import { GCM_SLOT_SIZE, ghashCT, ghashSetupCT, polyvalCT, polyvalSetupCT } from "./ghash-ct.js";
 import { xtsBlocks, xtsSteal } from "./xts.js";
+import { ocbKernels, OCB_SLOT_SIZE } from "./ocb.js";
 
 const PAGE_SIZE = 65536;
 const MAX_PAGES = 65536; // 4 GiB, the wasm32 limit
@@ -61,7 +62,7 @@ const LAYOUT: CoreLayout = Object.freeze({
   STATE_KS: 16,
   STATE_CTR_MASK: 32,
   STATE_POS: 48,
-  OCB_SLOT_SIZE: 640,
+  OCB_SLOT_SIZE, // ./ocb.ts: its own slot format
 });
 const { KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS } = LAYOUT;
 
@@ -607,6 +608,9 @@ export function createReferenceCore(): CoreInstance {
       views();
       polyvalCT(dv, gcm, acc, io, len);
     },
+
+    // OCB3 (RFC 7253): ./ocb.ts.
+    ...ocbKernels({ view: () => (views(), dv), useKey }),
   };
 
   return { kernels, memory, layout: LAYOUT };

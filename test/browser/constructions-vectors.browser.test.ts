@@ -6,3 +6,4 @@ import "../gcm-siv-vectors.test.js";
 import "../cmac-vectors.test.js";
 import "../siv-vectors.test.js";
 import "../ccm-vectors.test.js";
+import "../ocb-vectors.test.js";
