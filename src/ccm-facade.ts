@@ -12,8 +12,9 @@
 //   when decrypting, with any tag: nothing was verified);
 // - a second setAAD() is StateError (Node replaces the first AAD), and so is setAAD() or
 //   setAuthTag() after update() (Node accepts them; the tag then comes out wrong);
-// - a second update() with data is StateError in both directions (Node: an untyped error when
-//   encrypting; when decrypting an empty result and a failed final());
+// - a second update() is StateError in both directions (Node, encrypting: an untyped error, or
+//   for an empty one a tag replaced by the empty message's, which fails to verify; decrypting:
+//   an empty result and a failed final());
 // - update() of another length than setAAD's plaintextLength is DataLengthError (Node: an
 //   untyped error when encrypting; an empty result and a failed final() when decrypting);
 // - an empty message is always authenticated (Node skips CCM entirely for a zero-length input
@@ -116,18 +117,14 @@ abstract class CcmFacade {
     return new Uint8Array(0);
   }
 
-  /** Checks the order and the length of update()'s message; true when it is a second, empty update(). */
-  protected beginUpdate(src: Uint8Array, allowEmptyRepeat: boolean): boolean {
+  /** Checks the order and the length of update()'s message. */
+  protected beginUpdate(src: Uint8Array): void {
     this.open();
-    if (this.#updated) {
-      if (allowEmptyRepeat && src.length === 0) return true;
-      throw new StateError("CCM takes the whole message in one update()");
-    }
+    if (this.#updated) throw new StateError("CCM takes the whole message in one update()");
     if (this.#plaintextLength !== undefined && src.length !== this.#plaintextLength) {
       throw new DataLengthError(`setAAD announced ${this.#plaintextLength} bytes of message, update() got ${src.length}`);
     }
     checkCcmDataLength(src.length, this.nonce.length);
-    return false;
   }
 
   /** Runs the one message with the key, then wipes the key. */
@@ -170,10 +167,10 @@ export class CcmCipher extends CcmFacade {
     super(name, key, iv, options);
   }
 
-  /** Encrypts the whole message (one call; a second one may only be empty, as in Node). */
+  /** Encrypts the whole message (one call). */
   update(data: Uint8Array): Uint8Array {
     const src = asBytes(data);
-    if (this.beginUpdate(src, true)) return new Uint8Array(0);
+    this.beginUpdate(src);
     return this.run((key) => {
       const out = new Uint8Array(src.length);
       this.#tag = ccmSeal(key, this.nonce, this.aad, this.tagLength, src, out);
@@ -218,7 +215,7 @@ export class CcmDecipher extends CcmFacade {
   /** Decrypts and verifies the whole message (one call): the plaintext if authentic, else empty. */
   update(data: Uint8Array): Uint8Array {
     const src = asBytes(data);
-    this.beginUpdate(src, false);
+    this.beginUpdate(src);
     return this.run((key) => {
       const expected = this.#expected;
       if (!expected) {

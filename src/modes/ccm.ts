@@ -132,6 +132,7 @@ class CcmMessage {
     // CBC-MAC: a zero chaining block, then B_0 = flags || N || [Q]_q (§A.2.1) and the AAD in half B.
     mem.fill(0, mac + STATE_REG, mac + STATE_REG + 16);
     const b = io + this.#half;
+    this.#usedB = 16;
     mem[b] = (aad.length > 0 ? 0x40 : 0) | (((tagLength - 2) / 2) << 3) | (q - 1);
     mem.set(nonce, b + 1);
     let len = dataLength;
@@ -148,10 +149,10 @@ class CcmMessage {
     // The AAD after its length, in half-window pieces; the last piece is zero-padded (§A.2.2).
     for (let off = 0; ; pos = 0) {
       const n = Math.min(this.#half - pos, aad.length - off);
+      this.#usedB = Math.max(this.#usedB, (pos + n + 15) & ~15); // with the padding: the MAC writes it
       mem.set(aad.subarray(off, off + n), b + pos);
       pos += n;
       off += n;
-      this.#usedB = Math.max(this.#usedB, pos);
       if (off === aad.length) break;
       k.cbcEncrypt(slot, mac, b, pos); // pos is the whole half here
     }
@@ -176,9 +177,9 @@ class CcmMessage {
     for (let off = 0; off < src.length; off += half) {
       const n = Math.min(half, src.length - off);
       const whole = (n + 15) & ~15;
-      mem.set(src.subarray(off, off + n), io);
       this.#usedA = Math.max(this.#usedA, n);
       this.#usedB = Math.max(this.#usedB, whole);
+      mem.set(src.subarray(off, off + n), io);
       if (!encrypt) k.ctr(slot, ctr, io, n);
       mem.copyWithin(b, io, io + n);
       mem.fill(0, b + n, b + whole); // only the last chunk can be partial: its zero padding
