@@ -96,7 +96,7 @@ class CcmMessage {
   #usedB = 0;
 
   constructor(key: AesKey, nonce: Uint8Array, aad: Uint8Array, tagLength: number, dataLength: number) {
-    const slot = key.slot; // DisposedError
+    key.slot; // DisposedError
     this.#key = key;
     const core = (this.core = key.core);
     // Both slots before anything secret is in the window: no allocation (which may grow memory) after.
@@ -104,7 +104,7 @@ class CcmMessage {
     this.#ctrLease = key.acquireState(this);
     this.#half = (core.ioSize >>> 1) & ~127;
     try {
-      this.#start(slot, nonce, aad, tagLength, dataLength);
+      this.#start(key.slot, nonce, aad, tagLength, dataLength); // read again after the allocations
     } catch (e) {
       this.finish();
       throw e;
