@@ -7,7 +7,7 @@ import { GCM_SLOT_SIZE } from "./layout";
 
 export {
   IO, IO_SIZE, FIXED_END, KEY_SLOT_SIZE, STATE_SLOT_SIZE,
-  KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS,
+  KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS, KEY_RAW, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS,
   BS_ENC_KEYS, BS_DEC_KEYS, BS_INPUT, CT_TABLES, CT_TABLES_END,
 } from "./layout";
 export { expandKey, expandEncryptionKey, expandDecryptionKey } from "./key";

@@ -51,6 +51,7 @@ export const KEY_DEC: usize = 256; // decryption round keys (equivalent inverse 
 export const KEY_VP_ENC: usize = 512; // encryption keys in the vperm kernel's form (vperm.ts)
 export const KEY_VP_DEC: usize = 768; // decryption keys in the vperm kernel's form
 export const KEY_ROUNDS: usize = 1008; // u32: Nr = 10, 12 or 14 (public)
+export const KEY_RAW: usize = KEY_ENC; // the raw key: round keys 0..Nk-1 are the key's own bytes
 
 // State slot: the chaining state of one mode object, 64 bytes.
 export const STATE_SLOT_SIZE: usize = 64;

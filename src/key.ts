@@ -1,8 +1,11 @@
-// AesKey: one expanded key living in a key slot of the core's memory. Expanded once, reused
-// by every mode object made from it; dispose() zeroes the slot.
+// AesKey: one expanded key in a key block of the core's memory. Expanded once, reused by every
+// mode object made from it; dispose() zeroes it. A key needs no dispose() to stay cheap: at most
+// RESIDENT_LIMIT blocks stay in WASM memory, the least recently used move to JS memory
+// (./key-residency.ts), so forgotten keys cost what forgotten JS objects cost.
 import { asBytes, byteLengthOf, copyBytesInto, outputFor } from "./bytes.js";
 import { DataLengthError, DisposedError, KeyLengthError } from "./errors.js";
 import { RECLAIM, track, untrack, type Reclaimer, type Tracked } from "./lifetime.js";
+import { KeyBlock, residencyOf } from "./key-residency.js";
 import { activeCore } from "./wasm/backend.js";
 import type { Core } from "./wasm/core.js";
 import { EcbMode } from "./modes/ecb.js";
@@ -25,12 +28,11 @@ export class AesKey implements Reclaimer {
   // Private (not a property): JSON.stringify, util.inspect and structuredClone must never reach
   // the core, whose memory view would serialise as all of WASM memory.
   readonly #core: Core;
-  #slot: number;
-  #decryptionReady = false;
-  readonly #ownState: number; // the state slot inside this key's block
-  /** The lease of the stream holding the key's own state slot, if one does. */
+  /** Where the key's block is (WASM memory, or saved in JS memory while evicted). */
+  readonly #block: KeyBlock;
+  #disposed = false;
+  /** The lease of the stream holding the key's own state slot (inside the block), if one does. */
   #ownLease: Tracked | undefined;
-  readonly #tracked: Tracked;
   /** Extra state slots lent to live streams while the own one was taken (dispose() wipes them). */
   #extras: Set<Tracked> | undefined;
 
@@ -41,16 +43,21 @@ export class AesKey implements Reclaimer {
     }
     this.bits = (length * 8) as 128 | 192 | 256;
     const core = (this.#core = activeCore());
-    this.#slot = core.allocKeyBlock();
-    this.#ownState = this.#slot + core.layout.KEY_SLOT_SIZE;
+    const block = (this.#block = new KeyBlock(residencyOf(core)));
+    block.keyLength = length;
+    const slot = block.residency.load(block, this);
     // The raw key goes where round key 0 goes (the first Nk schedule words are the key itself)
     // and is expanded in place: it never sits outside the slot that dispose() wipes, nor in a
     // copy in the JS heap.
-    const roundKeys = this.#slot + core.layout.KEY_ENC;
-    copyBytesInto(keyBytes, core.mem, roundKeys, "key");
+    const roundKeys = slot + core.layout.KEY_ENC;
+    try {
+      copyBytesInto(keyBytes, core.mem, roundKeys, "key");
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
     // Decryption round keys are derived on first need: CTR, OFB and CFB never use them.
-    core.k.expandEncryptionKey(this.#slot, roundKeys, length);
-    this.#tracked = track(this, core, this.#slot, core.keyBlockSize);
+    core.k.expandEncryptionKey(slot, roundKeys, length);
   }
 
   /** The backend this key lives in. */
@@ -58,21 +65,30 @@ export class AesKey implements Reclaimer {
     return this.#core;
   }
 
-  /** The key slot address; throws DisposedError after dispose(). (For modes and tests.) */
+  /**
+   * The key slot address, valid until the caller's synchronous work ends (or while a lease
+   * pins the block); throws DisposedError after dispose(). (For modes and tests.)
+   */
   get slot(): number {
-    if (this.#slot < 0) throw new DisposedError();
-    return this.#slot;
+    const b = this.#block;
+    if (b.ptr < 0) {
+      if (this.#disposed) throw new DisposedError();
+      return b.residency.load(b, this); // evicted: back into WASM memory
+    }
+    b.used = true;
+    return b.ptr;
   }
 
   get disposed(): boolean {
-    return this.#slot < 0;
+    return this.#disposed;
   }
 
   /** Makes the decryption round keys available (ECB/CBC decryption, decryptBlock). */
   prepareDecryption(): void {
-    if (this.#decryptionReady) return;
-    this.#core.k.expandDecryptionKey(this.slot);
-    this.#decryptionReady = true;
+    const slot = this.slot;
+    if (this.#block.decryption) return;
+    this.#core.k.expandDecryptionKey(slot);
+    this.#block.decryption = true;
   }
 
   /**
@@ -81,11 +97,12 @@ export class AesKey implements Reclaimer {
    * wiped and given back. Give it back with releaseState(lease).
    */
   acquireState(owner: object): Tracked {
-    this.slot; // DisposedError
+    const slot = this.slot; // DisposedError; resident from here on (pinned below)
     const core = this.#core;
     const size = core.layout.STATE_SLOT_SIZE;
+    this.#block.pins++;
     if (this.#ownLease === undefined) {
-      return (this.#ownLease = track(owner, core, this.#ownState, size, this));
+      return (this.#ownLease = track(owner, core, slot + core.layout.KEY_SLOT_SIZE, size, this));
     }
     const lease = track(owner, core, core.allocStateSlot(), size, this);
     (this.#extras ??= new Set()).add(lease);
@@ -99,6 +116,7 @@ export class AesKey implements Reclaimer {
    */
   adoptSlot(owner: object, ptr: number, size: number): Tracked {
     this.slot; // DisposedError
+    this.#block.pins++; // a stream is running: its key's block stays where it is
     const lease = track(owner, this.#core, ptr, size, this);
     (this.#extras ??= new Set()).add(lease);
     return lease;
@@ -113,7 +131,7 @@ export class AesKey implements Reclaimer {
 
   /** @internal The lifetime safety net: `lease`'s owner was collected without releaseState(). */
   [RECLAIM](lease: Tracked): void {
-    if (this.#slot < 0) return; // dispose() wiped it with the key
+    if (this.#disposed) return; // dispose() wiped it with the key
     this.#takeBack(lease);
   }
 
@@ -122,8 +140,10 @@ export class AesKey implements Reclaimer {
     if (lease === this.#ownLease) {
       this.#ownLease = undefined;
       core.k.wipe(lease.ptr, lease.size);
+      this.#block.pins--;
     } else if (this.#extras?.delete(lease)) {
       core.release(lease.ptr, lease.size);
+      this.#block.pins--;
     }
   }
 
@@ -132,7 +152,7 @@ export class AesKey implements Reclaimer {
    * stream in WASM memory, and frees them. Idempotent. Open streams throw DisposedError after.
    */
   dispose(): void {
-    if (this.#slot < 0) return;
+    if (this.#disposed) return;
     const core = this.#core;
     if (this.#extras) {
       for (const lease of this.#extras) {
@@ -145,9 +165,12 @@ export class AesKey implements Reclaimer {
       untrack(this.#ownLease); // wiped with the key block below
       this.#ownLease = undefined;
     }
-    untrack(this.#tracked);
-    core.release(this.#slot, core.keyBlockSize);
-    this.#slot = -1;
+    const block = this.#block;
+    block.pins = 0;
+    block.residency.drop(block, false);
+    block.saved?.fill(0); // evicted: the copy in JS memory
+    block.saved = undefined;
+    this.#disposed = true;
   }
 
   ecb(options?: PaddingOptions): EcbMode {

@@ -329,12 +329,12 @@ describe("reference AES block cipher (FIPS 197)", () => {
 // The core: memory, layout, slots
 
 describe("reference core: memory, layout and slots", () => {
-  it("memory map (its own 512-byte key slot; IO and state slot fields as the host expects) and a 4-page initial memory", () => {
+  it("memory map (its own 576-byte key slot; IO and state slot fields as the host expects) and a 4-page initial memory", () => {
     const core = createReferenceCore();
     const { OCB_SLOT_SIZE, ...fixed } = core.layout;
     expect(fixed).toEqual({
-      IO: 0x10000, IO_SIZE: 0x10000, KEY_SLOT_SIZE: 512, STATE_SLOT_SIZE: 64,
-      KEY_ENC: 0, KEY_DEC: 256, KEY_ROUNDS: 496,
+      IO: 0x10000, IO_SIZE: 0x10000, KEY_SLOT_SIZE: 576, STATE_SLOT_SIZE: 64,
+      KEY_ENC: 0, KEY_DEC: 256, KEY_ROUNDS: 496, KEY_RAW: 512,
       STATE_REG: 0, STATE_KS: 16, STATE_CTR_MASK: 32, STATE_POS: 48,
     });
     expect(OCB_SLOT_SIZE % 64).toBe(0); // slots stay 64-byte aligned
@@ -799,7 +799,7 @@ describe("reference core scratch is wiped after every kernel", () => {
 
 const wasmPath = fileURLToPath(new URL("../build/aes.wasm", import.meta.url));
 const LAYOUT_NAMES = [
-  "IO", "IO_SIZE", "KEY_SLOT_SIZE", "STATE_SLOT_SIZE", "KEY_ENC", "KEY_DEC", "KEY_ROUNDS",
+  "IO", "IO_SIZE", "KEY_SLOT_SIZE", "STATE_SLOT_SIZE", "KEY_ENC", "KEY_DEC", "KEY_ROUNDS", "KEY_RAW",
   "STATE_REG", "STATE_KS", "STATE_CTR_MASK", "STATE_POS", "OCB_SLOT_SIZE",
 ] as const;
 

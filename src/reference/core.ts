@@ -22,11 +22,11 @@
 // calls outside the slots: module-level scratch (round keys, bitsliced state, counter) is
 // zeroed before each kernel returns, so the host may wipe a slot with zeros and reuse it.
 //
-// Key slot (KEY_SLOT_SIZE = 512 bytes, this core's own format; the host reads every size and
+// Key slot (KEY_SLOT_SIZE = 576 bytes, this core's own format; the host reads every size and
 // offset from `layout`, and the WASM core's slot differs): the host writes the raw key at
 // KEY_ENC (0); expandKey replaces it with the bitsliced round keys, 32 bytes per round key
 // (480 bytes for AES-256), zeroes the rest up to KEY_ROUNDS, and writes Nr as a little-endian
-// u32 at KEY_ROUNDS (496). KEY_DEC is not used.
+// u32 at KEY_ROUNDS (496), and keeps the raw key at KEY_RAW (512..543). KEY_DEC is not used.
 //
 // State slot (STATE_SLOT_SIZE bytes): see CoreLayout / assembly/layout.ts.
 //   STATE_REG       16 bytes, the mode's register (IV, chaining block, shift register,
@@ -53,18 +53,19 @@ const HEAP_BASE = 0x20000;
 const LAYOUT: CoreLayout = Object.freeze({
   IO: 0x10000,
   IO_SIZE: 0x10000,
-  KEY_SLOT_SIZE: 512,
+  KEY_SLOT_SIZE: 576,
   STATE_SLOT_SIZE: 64,
   KEY_ENC: 0,
   KEY_DEC: 256,
   KEY_ROUNDS: 496,
+  KEY_RAW: 512,
   STATE_REG: 0,
   STATE_KS: 16,
   STATE_CTR_MASK: 32,
   STATE_POS: 48,
   OCB_SLOT_SIZE, // ./ocb.ts: its own slot format
 });
-const { KEY_ENC, KEY_ROUNDS, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS } = LAYOUT;
+const { KEY_ENC, KEY_ROUNDS, KEY_RAW, STATE_REG, STATE_KS, STATE_CTR_MASK, STATE_POS } = LAYOUT;
 
 /** A growable byte memory with the shape of WebAssembly.Memory's buffer/grow. */
 class ReferenceMemory {
@@ -455,7 +456,11 @@ export function createReferenceCore(): CoreInstance {
   const kernels: CoreKernels = {
     expandKey(key, keyPtr, keyLen) {
       views();
-      const nr = expandKeyCT(dv, key + KEY_ENC, keyPtr, keyLen);
+      if (keyLen !== 16 && keyLen !== 24 && keyLen !== 32) return 0;
+      // The raw key is kept at KEY_RAW (read first: keyPtr may be the slot's own KEY_ENC).
+      m.copyWithin(key + KEY_RAW, keyPtr, keyPtr + keyLen);
+      m.fill(0, key + KEY_RAW + keyLen, key + KEY_RAW + 32);
+      const nr = expandKeyCT(dv, key + KEY_ENC, key + KEY_RAW, keyLen);
       if (nr === 0) return 0;
       m.fill(0, key + KEY_ENC + 32 * (nr + 1), key + KEY_ROUNDS); // no words of a longer previous key
       dv.setUint32(key + KEY_ROUNDS, nr, true);

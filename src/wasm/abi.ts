@@ -97,6 +97,8 @@ export interface CoreLayout {
   KEY_ENC: number;
   KEY_DEC: number;
   KEY_ROUNDS: number;
+  /** Where the raw key bytes stay in a key slot after expansion (an evicted key is saved as just these). */
+  KEY_RAW: number;
   STATE_REG: number;
   STATE_KS: number;
   STATE_CTR_MASK: number;

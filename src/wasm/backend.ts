@@ -34,7 +34,7 @@ export function instantiateWasm(module: WebAssembly.Module): CoreInstance {
 }
 
 const LAYOUT_NAMES: (keyof CoreLayout)[] = [
-  "IO", "IO_SIZE", "KEY_SLOT_SIZE", "STATE_SLOT_SIZE", "KEY_ENC", "KEY_DEC", "KEY_ROUNDS",
+  "IO", "IO_SIZE", "KEY_SLOT_SIZE", "STATE_SLOT_SIZE", "KEY_ENC", "KEY_DEC", "KEY_ROUNDS", "KEY_RAW",
   "STATE_REG", "STATE_KS", "STATE_CTR_MASK", "STATE_POS", "OCB_SLOT_SIZE",
 ];
 
