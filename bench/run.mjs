@@ -8,6 +8,9 @@ import { throughputCase, messageCase, keySetupCase } from "./cases.mjs";
 import { sizeLabel } from "./harness.mjs";
 import { quickBench } from "./quick.mjs";
 import { throughputChart } from "./chart.mjs";
+import { execFileSync } from "node:child_process";
+import { constructionCases } from "./constructions.mjs";
+import { measure } from "./harness.mjs";
 
 if (process.argv.includes("--quick")) {
   await quickBench();
@@ -36,6 +39,18 @@ for (const mode of redo ? [] : only ?? MODES) {
 }
 if (!redo || redo.includes("message")) rows.push(...(await messageCase(64, { rounds: 5, time: 200 })));
 if (!redo || redo.includes("keysetup")) rows.push(...(await keySetupCase({ rounds: 5, time: 200 })));
+// The constructions WebCrypto lacks, 1 MiB, each against its peer (bench/constructions.mjs).
+if (!redo || redo.includes("constructions")) {
+  for (const c of constructionCases()) {
+    const res = await measure([c.ours, c.peer], { rounds: 3, time: 300 });
+    for (const t of [c.ours, c.peer]) rows.push({ kind: "construction", what: c.what, lib: t.name, size: 1 << 20, mbps: (1 << 20) / (res.get(t.name).ms * 1000) });
+  }
+}
+// Forgotten keys in a synchronous loop, in a process of its own (its RSS is the loop's alone).
+if (!redo || redo.includes("no-dispose")) {
+  const out = execFileSync(process.execPath, [new URL("no-dispose.mjs", import.meta.url).pathname], { encoding: "utf8" });
+  rows.push({ kind: "no-dispose", ...JSON.parse(out) });
+}
 process.stderr.write("\n");
 
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
@@ -62,6 +77,17 @@ for (const mode of only ?? MODES) {
 }
 md += "\n### One 64-byte AES-128-CTR message, key setup included\n\n| library | ns/message |\n|---|---:|\n";
 for (const r of rows.filter((r) => r.kind === "message")) md += `| ${r.lib} | ${Math.round(r.nsPerOp)} |\n`;
+md += "\n### Constructions WebCrypto lacks (1 MiB, each against its peer in the same rounds)\n\n| case | ours MB/s | peer MB/s | ratio |\n|---|---:|---:|---:|\n";
+for (let i = 0; i + 1 < rows.length; i++) {
+  const [a, b] = [rows[i], rows[i + 1]];
+  if (a.kind === "construction" && b.kind === "construction" && a.what === b.what) {
+    md += `| ${a.what} | ${a.mbps.toFixed(1)} | ${b.mbps.toFixed(1)} | ${(a.mbps / b.mbps).toFixed(2)}x |\n`;
+    i++;
+  }
+}
+for (const r of rows.filter((r) => r.kind === "no-dispose")) {
+  md += `\n### ${r.keys} keys never disposed, one synchronous loop\n\nper-key µs by batch: ${r.usPerKey.map((x) => x.toFixed(1)).join(", ")}; RSS growth ${r.rssGrowthMiB.toFixed(0)} MiB (targets: last batch ≤ 2× the first, < 64 MiB)\n`;
+}
 md += "\n### Key setup + one block (AES-128)\n\n| library | ops/s |\n|---|---:|\n";
 for (const r of rows.filter((r) => r.kind === "keysetup")) md += `| ${r.lib} | ${Math.round(r.opsPerSec)} |\n`;
 writeFileSync(new URL("results/latest.md", import.meta.url), md);
