@@ -16,7 +16,6 @@ import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, show, St
 import { TagLengthError } from "../aead-errors.js";
 import { equalConstantTime } from "../equal.js";
 import type { Tracked } from "../lifetime.js";
-import type { Core } from "../wasm/core.js";
 import type { AesKey } from "../key.js";
 import { readOptions, opaque } from "./guard.js";
 
@@ -55,15 +54,6 @@ export function checkOcbNonce(nonce: unknown): Uint8Array {
   return new Uint8Array(b); // a copy: Buffer.slice would be a view
 }
 
-/**
- * An OCB slot (the core's OCB_SLOT_SIZE bytes) from the core's slot allocator, the one
- * allocGcmSlot() uses; Core has no allocOcbSlot() of its own (yet), and `alloc` is private to
- * the type only. Given back with core.release(ptr, OCB_SLOT_SIZE) through the key's lease.
- */
-function allocOcbSlot(core: Core): number {
-  return (core as unknown as { alloc(size: number): number }).alloc(core.layout.OCB_SLOT_SIZE);
-}
-
 // The host's part of the state slot: the pending partial blocks and the tag's 16 bytes.
 const AAD_PEND = 0;
 const DATA_PEND = 16;
@@ -92,7 +82,7 @@ class OcbEngine {
     const slot = key.slot; // DisposedError
     if (decrypt) key.prepareDecryption();
     const core = key.core;
-    this.ocbLease = key.adoptSlot(this, allocOcbSlot(core), core.layout.OCB_SLOT_SIZE);
+    this.ocbLease = key.adoptSlot(this, core.allocOcbSlot(), core.layout.OCB_SLOT_SIZE);
     this.ocb = this.ocbLease.ptr;
     this.lease = key.acquireState(this);
     this.state = this.lease.ptr;

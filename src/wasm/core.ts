@@ -59,6 +59,11 @@ export class Core {
     return this.alloc(this.gcmSlotSize);
   }
 
+  /** An OCB slot (layout.OCB_SLOT_SIZE bytes, the core's own format); release with that size. */
+  allocOcbSlot(): number {
+    return this.alloc(this.layout.OCB_SLOT_SIZE);
+  }
+
   /** Zeroes a slot (key material, chaining state) and returns it to its free list. */
   release(ptr: number, size: number): void {
     this.k.wipe(ptr, size);
