@@ -7,3 +7,4 @@ import "../cmac-vectors.test.js";
 import "../siv-vectors.test.js";
 import "../ccm-vectors.test.js";
 import "../ocb-vectors.test.js";
+import "../gmac-vectors.test.js";
