@@ -28,15 +28,26 @@
 // copies), and copied into the result; pieces are wiped once copied or dropped. Either way
 // the job's input is held in pool memory for the whole job (a copy of the input at a time).
 //
+// XTS and OCB3 split as well. XTS: a job is one data unit under the IV as its tweak, cut at
+// block boundaries (the piece at block j starts from T·α^j, xts-split.ts), or with
+// { sectorSize, firstSector } a run of whole sectors, each its own data unit with its sector
+// number as tweak, and each piece whole sectors. OCB3 (one-shot, like key.ocb(nonce).encrypt:
+// ciphertext || tag out, ciphertext || tag in): the whole blocks are cut into block ranges (the
+// piece at block j starts from Offset_j and answers with its checksum part, ocb-split.ts), and
+// this thread runs the last partial block, the AAD and the tag (ocb-finish.ts). A decryption
+// whose tag does not match fails with DecryptionError like a bad pad: nothing is written.
+//
 // Options and worker answers are read from their own properties only (own.ts). Workers that
 // die are replaced; a replacement that dies while starting is retried with backoff, and when
 // no worker can be started at all, jobs fail with WorkerStartError instead of waiting.
 import { asBytes } from "../bytes.js";
 import { addToCounter, checkCounterBits, counterSpace } from "../counter.js";
-import { CounterExhaustedError, DataLengthError, DecryptionError, IvLengthError, KeyLengthError, StateError } from "../errors.js";
+import { CounterExhaustedError, DataLengthError, DecryptionError, IvLengthError, KeyLengthError, show, StateError, WeakKeyError } from "../errors.js";
 import type { CipherName } from "../facade.js";
 import { aesKey } from "../key.js";
 import type { Mode } from "../modes/base.js";
+import { checkOcbNonce, checkOcbTagLength, OCB_MAX_DATA_BYTES } from "../modes/ocb.js";
+import { XTS_MAX_DATA_UNIT_BYTES, xtsKey } from "../modes/xts.js";
 import { padBlock, unpaddedLength } from "../padding.js";
 import { wasmModule } from "../wasm/backend.js";
 import { jobKind, type JobKind } from "./ops.js";
@@ -45,6 +56,9 @@ import { bare, checkInteger, checkNumber, own, ownOptions, viewOf } from "./own.
 import { loadPlatform, type Platform, type WorkerHandle } from "./platform.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 import { DEFAULT_THRESHOLD, MIN_PIECE, PIECES_PER_WORKER, splitRanges, worthAWorker, type SplitOptions } from "./split.js";
+import { finishOcb, type OcbJob } from "./ocb-finish.js";
+import { ocbNonceBlock } from "./ocb-split.js";
+import { sectorTweak } from "./xts-split.js";
 
 export { canSplit, type Direction } from "./ops.js";
 export { PoolClosedError, WorkerCrashedError, WorkerStartError, WorkerTimeoutError } from "./errors.js";
@@ -73,6 +87,20 @@ export interface JobOptions {
   padding?: boolean;
   /** CTR: how many low bits of the counter block advance (WebCrypto's `length`). Default 128. */
   counterBits?: number;
+  /**
+   * XTS: the data is whole sectors of this many bytes (16 to 2^24), each its own data unit
+   * whose tweak is its sector number (16 bytes, little-endian); pass null as the IV. Without
+   * it, the data is one data unit (16 bytes to 2^24) under the IV as tweak.
+   */
+  sectorSize?: number;
+  /** XTS with sectorSize: the number of the first sector (a safe integer or a bigint below 2^128). Default 0. */
+  firstSector?: number | bigint;
+  /** OCB: tag length in bytes, 16 (default) down to 8; 7..1 with allowShortTags. */
+  tagLength?: number;
+  /** OCB: permits tags of 7..1 bytes. */
+  allowShortTags?: boolean;
+  /** OCB: associated data (authenticated, not encrypted). Read during the call. */
+  aad?: Uint8Array;
   /** Cancels the job: it rejects with signal.reason; pieces already running are discarded. */
   signal?: AbortSignal;
   /**
@@ -114,9 +142,12 @@ export async function createPool(options: PoolOptions = {}): Promise<WorkerPool>
 /** Worker pool internals for tests (not exported from the package root). */
 export function poolInternals(pool: WorkerPool): {
   workers: WorkerHandle[]; spawned: number; ready: number; scratch: SharedArrayBuffer | undefined;
+  /** Pieces answered so far by each worker position (whoever filled it). */
+  answers: number[];
 } {
   const p = pool as Pool;
   return {
+    answers: p.answers.slice(),
     workers: p.slots.map((s) => s.handle).filter((h): h is WorkerHandle => h !== undefined),
     spawned: p.spawned,
     ready: p.slots.filter((s) => s.ready && !s.dead).length,
@@ -187,6 +218,8 @@ interface Task {
   start: number;
   end: number;
   state: Uint8Array | null;
+  /** XTS (one data unit) and OCB: the number of the piece's first block. */
+  firstBlock: number;
   /** Transfer mode: the piece's pool-owned buffer until it is posted. */
   piece: Uint8Array | undefined;
 }
@@ -230,6 +263,8 @@ class Pool implements WorkerPool {
   readonly started: Promise<void>;
   readonly slots: Slot[] = [];
   spawned = 0;
+  /** Pieces answered per worker position (poolInternals; tests check how a job was spread). */
+  readonly answers: number[] = [];
   readonly split: Required<SplitOptions>;
   readonly targetSize: number;
   private readonly module: WebAssembly.Module;
@@ -383,7 +418,8 @@ class Pool implements WorkerPool {
     }
     const message: ToWorker = {
       type: "task", id: task.id, op: job.spec.kind.op, key: job.spec.key, state: task.state,
-      counterBits: job.spec.counterBits, buffer, offset, length,
+      counterBits: job.spec.counterBits, firstBlock: task.firstBlock, unit: job.spec.xts?.sectorSize ?? 0,
+      buffer, offset, length,
     };
     if (slot.tasks.length === 0) slot.handle!.ref();
     slot.tasks.push(task);
@@ -511,15 +547,16 @@ class Pool implements WorkerPool {
     if (i < 0) return;
     const [task] = slot.tasks.splice(i, 1);
     slot.answered = true;
+    this.answers[slot.index] = (this.answers[slot.index] ?? 0) + 1;
     this.restarts[slot.index].failures = 0;
     this.restarts[slot.index].lastError = undefined;
     this.arm(slot); // the next task at this worker starts now
     if (slot.tasks.length === 0) slot.handle!.unref();
     if (type === "failed") {
       task.job.fail(new WorkerCrashedError(`worker failed: ${String(own(m, "message"))}`));
-      task.job.pieceBack(task, undefined);
+      task.job.pieceBack(task, undefined, undefined);
     } else {
-      task.job.pieceBack(task, own(m, "buffer"));
+      task.job.pieceBack(task, own(m, "buffer"), own(m, "checksum"));
     }
     this.dispatch();
   }
@@ -630,11 +667,18 @@ interface ReadJobOptions {
   counterBits: number | undefined;
   signal: AbortSignal | undefined;
   output: Uint8Array | undefined;
+  /** XTS and OCB options as given (checkJob checks them against the mode). */
+  sectorSize: unknown;
+  firstSector: unknown;
+  tagLength: unknown;
+  allowShortTags: unknown;
+  aad: unknown;
 }
 
 /** Job options from own properties only, type-checked. */
 function readJobOptions(options: unknown): ReadJobOptions {
-  const o = ownOptions(options, ["padding", "counterBits", "signal", "output"] as const, "job options");
+  const o = ownOptions(options, ["padding", "counterBits", "signal", "output", "sectorSize", "firstSector", "tagLength",
+    "allowShortTags", "aad"] as const, "job options");
   if (o.padding !== undefined && typeof o.padding !== "boolean") {
     throw new StateError(`padding must be true or false, got ${String(o.padding)}`);
   }
@@ -646,6 +690,11 @@ function readJobOptions(options: unknown): ReadJobOptions {
     signal: signal as AbortSignal | undefined,
     // A view of the caller's memory, never a copy (asBytes may copy small arrays).
     output: o.output === undefined ? undefined : viewOf(o.output, "output"),
+    sectorSize: o.sectorSize,
+    firstSector: o.firstSector,
+    tagLength: o.tagLength,
+    allowShortTags: o.allowShortTags,
+    aad: o.aad,
   };
 }
 
@@ -667,8 +716,14 @@ interface JobSpec {
   counterBits: number;
   signal: AbortSignal | undefined;
   output: Uint8Array | undefined;
-  /** Bytes the workers process: data, plus the pad block when encrypting with padding. */
+  /** Bytes the workers process: data, plus the pad block when encrypting with padding (OCB: the whole blocks). */
   length: number;
+  /** Bytes of the result (before unpadding): `length`, or for OCB what this thread adds after the workers' bytes. */
+  resultLength: number;
+  /** XTS: the sector size (0: one data unit under `iv`) and the first sector's number. */
+  xts: { sectorSize: number; firstSector: bigint } | undefined;
+  /** OCB: what this thread needs to close the message. */
+  ocb: OcbJob | undefined;
   /** The last, padded block when encrypting ECB/CBC with padding (else empty). */
   tail: Uint8Array;
   /** Where `tail` starts. */
@@ -683,6 +738,8 @@ class Job {
   private readonly collect: Uint8Array | undefined;
   /** Transfer mode with an `output`: the pieces as they come back, copied out at the end. */
   private readonly pieces: (Uint8Array | undefined)[] = [];
+  /** OCB: the XOR of the checksum parts the workers answered with (wiped when the job settles). */
+  private readonly checksum: Uint8Array | undefined;
   private readonly ranges: { start: number; end: number }[];
   private left: number;
   /** Pieces posted to a worker and not back yet (or their worker not yet stopped). */
@@ -695,10 +752,11 @@ class Job {
   constructor(private readonly pool: Pool, readonly spec: JobSpec,
     private readonly resolve: (r: Uint8Array) => void, private readonly reject: (e: unknown) => void) {
     const { kind, length, signal } = spec;
-    this.ranges = kind.splittable ? splitRanges(length, pool.targetSize, pool.split) : [{ start: 0, end: length }];
+    this.ranges = kind.splittable ? planRanges(spec, pool.targetSize, pool.split) : [{ start: 0, end: length }];
     this.left = this.ranges.length; // > 0: empty jobs run on the calling thread
     if (pool.transport === "shared") this.scratch = pool.takeShared(length);
-    if (!spec.output) this.collect = new Uint8Array(length);
+    if (!spec.output) this.collect = new Uint8Array(spec.resultLength);
+    if (spec.ocb) this.checksum = new Uint8Array(16);
     if (signal) {
       this.onAbort = () => this.fail(signal.reason);
       signal.addEventListener("abort", this.onAbort, { once: true });
@@ -715,7 +773,8 @@ class Job {
       const state = registerFor(spec, start, previousTail);
       if (kind.chained) previousTail = piece.slice(piece.length - 16);
       pool.enqueue({
-        id: pool.newTaskId(), job: this, index, start, end, state, piece: this.scratch ? undefined : piece,
+        id: pool.newTaskId(), job: this, index, start, end, state, firstBlock: firstBlockAt(spec, start),
+        piece: this.scratch ? undefined : piece,
       });
     }
   }
@@ -733,21 +792,37 @@ class Job {
     this.outstanding++;
   }
 
-  /** A worker answered a piece: `buffer` is the piece (transfer mode) or absent (shared). */
-  pieceBack(task: Task, buffer: unknown): void {
+  /**
+   * A worker answered a piece: `buffer` is the piece (transfer mode) or absent (shared);
+   * `checksum` an OCB piece's checksum part.
+   */
+  pieceBack(task: Task, buffer: unknown, checksum: unknown): void {
     this.outstanding--;
     let piece: Uint8Array | undefined;
     if (!this.scratch && buffer instanceof ArrayBuffer) piece = new Uint8Array(buffer);
+    const part = checksum instanceof ArrayBuffer ? new Uint8Array(checksum) : undefined;
     if (this.settled) {
       piece?.fill(0);
+      part?.fill(0);
       this.release();
       return;
     }
     if (!this.scratch && piece?.length !== task.end - task.start) {
       piece?.fill(0);
+      part?.fill(0);
       this.fail(new WorkerCrashedError("a worker answered without its piece"));
       return;
     }
+    if (this.checksum) {
+      if (part?.length !== 16) {
+        piece?.fill(0);
+        part?.fill(0);
+        this.fail(new WorkerCrashedError("a worker answered without its OCB checksum"));
+        return;
+      }
+      for (let i = 0; i < 16; i++) this.checksum[i] ^= part[i]!;
+    }
+    part?.fill(0);
     if (piece) {
       if (this.collect) {
         this.collect.set(piece, task.start);
@@ -781,6 +856,8 @@ class Job {
   private settle(): void {
     this.settled = true;
     this.spec.key.fill(0); // the pool's copy of the raw key
+    this.spec.ocb?.tail.fill(0); // OCB: the last partial block (plaintext when encrypting)
+    this.checksum?.fill(0);
     if (this.onAbort) this.spec.signal?.removeEventListener("abort", this.onAbort);
   }
 
@@ -810,7 +887,24 @@ class Job {
 
   private finish(): void {
     const { spec } = this;
-    let n = spec.length;
+    let n = spec.resultLength;
+    // OCB: the last partial block and the tag, made here; a decryption that does not verify
+    // fails before anything is written.
+    let extra: Uint8Array | undefined;
+    if (spec.ocb) {
+      let closed: Uint8Array | null;
+      try {
+        closed = finishOcb(spec.key, spec.ocb, spec.length / 16, this.checksum!, !spec.kind.encrypt);
+      } catch (e) {
+        this.fail(e);
+        return;
+      }
+      if (!closed) {
+        this.fail(new DecryptionError());
+        return;
+      }
+      extra = closed;
+    }
     try {
       if (spec.padded && !spec.kind.encrypt) {
         const u = unpaddedLength("pkcs7", this.outputBytes(n - 16, n));
@@ -827,15 +921,18 @@ class Job {
           this.fail(new DataLengthError(`output has room for ${out.length} bytes, needs ${n}: it was detached or shrunk while the job ran`));
           return;
         }
+        const w = Math.min(n, spec.length); // the workers' bytes; `extra` follows them
         if (this.scratch) {
-          out.set(this.scratch.subarray(0, n));
+          out.set(this.scratch.subarray(0, w));
         } else {
           this.ranges.forEach((r, i) => {
-            if (r.start < n) out.set(this.pieces[i]!.subarray(0, Math.min(r.end, n) - r.start), r.start);
+            if (r.start < w) out.set(this.pieces[i]!.subarray(0, Math.min(r.end, w) - r.start), r.start);
           });
         }
+        if (extra) out.set(extra, spec.length);
         result = out.subarray(0, n);
       } else {
+        if (extra) this.collect!.set(extra, spec.length);
         result = this.collect!.subarray(0, n);
       }
       this.settle();
@@ -845,13 +942,41 @@ class Job {
     } catch (e) {
       this.fail(e instanceof DataLengthError ? e
         : new DataLengthError(`could not write the output (detached or shrunk while the job ran?): ${(e as Error)?.message ?? String(e)}`));
+    } finally {
+      extra?.fill(0);
     }
   }
+}
+
+/**
+ * The pieces of a splittable job. XTS with sectors: whole sectors per piece. One XTS data unit:
+ * block ranges, the last one keeping the partial block with the full block it steals from.
+ */
+function planRanges(spec: JobSpec, workers: number, split: Required<SplitOptions>): { start: number; end: number }[] {
+  const { length } = spec;
+  if (spec.xts?.sectorSize) return splitRanges(length, workers, split, spec.xts.sectorSize);
+  if (spec.xts) {
+    const r = length % 16;
+    const ranges = splitRanges(length - r, workers, split); // length ≥ 16: not empty
+    ranges[ranges.length - 1]!.end = length;
+    return ranges;
+  }
+  return splitRanges(length, workers, split);
+}
+
+/** The block number a piece starting at byte `start` begins with: XTS (one data unit) and OCB. */
+function firstBlockAt(spec: JobSpec, start: number): number {
+  return spec.ocb || (spec.xts && !spec.xts.sectorSize) ? start / 16 : 0;
 }
 
 /** The register a piece starting at byte `start` begins with (`previousTail`: the input block before it). */
 function registerFor(spec: JobSpec, start: number, previousTail: Uint8Array | null): Uint8Array | null {
   const { kind, iv } = spec;
+  if (spec.xts) {
+    const { sectorSize, firstSector } = spec.xts;
+    return sectorSize ? sectorTweak(firstSector + BigInt(start / sectorSize)) : iv!.slice();
+  }
+  if (spec.ocb) return spec.ocb.nonceBlock.slice();
   if (kind.mode === "ecb") return null;
   if (start === 0) return iv!.slice();
   if (kind.mode === "ctr") return addToCounter(iv!, BigInt(start / 16), spec.counterBits);
@@ -862,7 +987,16 @@ function registerFor(spec: JobSpec, start: number, previousTail: Uint8Array | nu
 /** Validates a job the way the facade and modes would, before any work is queued. */
 function checkJob(kind: JobKind, keyIn: Uint8Array, ivIn: Uint8Array | null, dataIn: Uint8Array, options: ReadJobOptions): JobSpec {
   const { bits, mode } = kind;
+  checkModeOptions(kind, options);
   const key = new Uint8Array(asBytes(keyIn, "key"));
+  if (mode === "xts" || mode === "ocb") {
+    try {
+      return mode === "xts" ? checkXtsJob(kind, key, ivIn, dataIn, options) : checkOcbJob(kind, key, ivIn, dataIn, options);
+    } catch (e) {
+      key.fill(0);
+      throw e;
+    }
+  }
   if (key.length !== bits / 8) throw new KeyLengthError(`key must be ${bits / 8} bytes for aes-${bits}-*, got ${key.length}`);
   let iv: Uint8Array | null = null;
   if (mode === "ecb") {
@@ -904,11 +1038,126 @@ function checkJob(kind: JobKind, keyIn: Uint8Array, ivIn: Uint8Array | null, dat
   if (output !== undefined && output.length < length) {
     throw new DataLengthError(`output has room for ${output.length} bytes, needs ${length}`);
   }
-  return { kind, key, iv, data, padded, counterBits, signal: options.signal, output, length, tail, body };
+  return {
+    kind, key, iv, data, padded, counterBits, signal: options.signal, output, length, resultLength: length, tail, body,
+    xts: undefined, ocb: undefined,
+  };
+}
+
+/** Options of another mode are refused, not ignored (a sectorSize on CTR is a mistake worth hearing about). */
+function checkModeOptions({ bits, mode }: JobKind, o: ReadJobOptions): void {
+  const name = `aes-${bits}-${mode}`;
+  if (mode !== "xts" && (o.sectorSize !== undefined || o.firstSector !== undefined)) {
+    throw new StateError(`sectorSize and firstSector apply to XTS only, not ${name}`);
+  }
+  if (mode !== "ocb" && (o.tagLength !== undefined || o.aad !== undefined || o.allowShortTags !== undefined)) {
+    throw new StateError(`tagLength, aad and allowShortTags apply to OCB only, not ${name}`);
+  }
+  if ((mode === "xts" || mode === "ocb") && o.counterBits !== undefined) {
+    throw new StateError(`counterBits applies to CTR only, not ${name}`);
+  }
+}
+
+const NO_BYTES = new Uint8Array(0);
+const TWO_128 = 1n << 128n;
+
+/**
+ * XTS: a 2 × bits/8-byte key with differing halves (compared in constant time); either one
+ * data unit under a 16-byte tweak, or whole sectors of `sectorSize` bytes numbered from
+ * `firstSector` (IV null).
+ */
+function checkXtsJob(kind: JobKind, key: Uint8Array, ivIn: Uint8Array | null, dataIn: Uint8Array, options: ReadJobOptions): JobSpec {
+  const { bits } = kind;
+  const half = bits / 8;
+  if (key.length !== 2 * half) {
+    throw new KeyLengthError(`key must be ${2 * half} bytes for aes-${bits}-xts (two ${bits}-bit keys), got ${key.length}`);
+  }
+  let diff = 0;
+  for (let i = 0; i < half; i++) diff |= key[i]! ^ key[half + i]!;
+  if (diff === 0) throw new WeakKeyError("XTS key halves must differ (K1 = K2 would encrypt the tweak under the data key)");
+  const data = asBytes(dataIn);
+  let iv: Uint8Array | null = null;
+  let sectorSize = 0;
+  let firstSector = 0n;
+  if (options.sectorSize !== undefined) {
+    sectorSize = checkInteger(options.sectorSize, 16, XTS_MAX_DATA_UNIT_BYTES, "sectorSize");
+    if (ivIn != null && asBytes(ivIn, "iv").length !== 0) {
+      throw new IvLengthError(`with sectorSize each sector's tweak is its number: pass null as the IV (firstSector numbers the first)`);
+    }
+    firstSector = readFirstSector(options.firstSector);
+    if (data.length % sectorSize !== 0) {
+      throw new DataLengthError(`data must be whole sectors of ${sectorSize} bytes, got ${data.length}`);
+    }
+    if (firstSector + BigInt(data.length / sectorSize) > TWO_128) {
+      throw new StateError(`sector numbers would pass 2^128 - 1 (first ${firstSector}, ${data.length / sectorSize} sectors)`);
+    }
+  } else {
+    if (options.firstSector !== undefined) throw new StateError("firstSector needs sectorSize");
+    if (ivIn == null) throw new IvLengthError(`aes-${bits}-xts needs a 16-byte IV (the tweak), or sectorSize`);
+    iv = new Uint8Array(asBytes(ivIn, "iv"));
+    if (iv.length !== 16) throw new IvLengthError(`aes-${bits}-xts needs a 16-byte IV (the tweak), got ${iv.length}`);
+    if (data.length < 16 || data.length > XTS_MAX_DATA_UNIT_BYTES) {
+      throw new DataLengthError(`an XTS data unit is 16 to ${XTS_MAX_DATA_UNIT_BYTES} bytes, got ${data.length}`);
+    }
+  }
+  const output = options.output;
+  if (output !== undefined && output.length < data.length) {
+    throw new DataLengthError(`output has room for ${output.length} bytes, needs ${data.length}`);
+  }
+  const length = data.length;
+  return {
+    kind, key, iv, data, padded: false, counterBits: 128, signal: options.signal, output, length, resultLength: length,
+    tail: NO_BYTES, body: length, xts: { sectorSize, firstSector }, ocb: undefined,
+  };
+}
+
+function readFirstSector(v: unknown): bigint {
+  if (v === undefined) return 0n;
+  if (typeof v === "bigint" && v >= 0n && v < TWO_128) return v;
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  throw new StateError(`firstSector must be a non-negative safe integer or a bigint below 2^128, got ${show(v)}`);
+}
+
+/**
+ * OCB: a 1..15-byte nonce, tagLength (16 by default), AAD. Encryption takes the message and
+ * gives ciphertext || tag; decryption takes ciphertext || tag. The workers do the whole blocks.
+ */
+function checkOcbJob(kind: JobKind, key: Uint8Array, ivIn: Uint8Array | null, dataIn: Uint8Array, options: ReadJobOptions): JobSpec {
+  const { bits } = kind;
+  if (key.length !== bits / 8) throw new KeyLengthError(`key must be ${bits / 8} bytes for aes-${bits}-ocb, got ${key.length}`);
+  if (ivIn == null) throw new IvLengthError(`aes-${bits}-ocb needs a nonce of 1..15 bytes`);
+  const nonce = checkOcbNonce(ivIn);
+  if (options.allowShortTags !== undefined && typeof options.allowShortTags !== "boolean") {
+    throw new StateError(`allowShortTags must be true or false, got ${show(options.allowShortTags)}`);
+  }
+  const tagLength = checkOcbTagLength(options.tagLength ?? 16, options.allowShortTags === true);
+  const aad = options.aad === undefined ? new Uint8Array(0) : new Uint8Array(asBytes(options.aad, "aad"));
+  if (aad.length > OCB_MAX_DATA_BYTES) throw new DataLengthError(`OCB takes at most ${OCB_MAX_DATA_BYTES} bytes of AAD per message`);
+  const data = asBytes(dataIn);
+  let bodyLength = data.length;
+  let expected: Uint8Array | undefined;
+  if (!kind.encrypt) {
+    if (data.length < tagLength) throw new DecryptionError(); // as key.ocb(nonce).decrypt: no tag, no message
+    bodyLength = data.length - tagLength;
+    expected = data.slice(bodyLength);
+  }
+  if (bodyLength > OCB_MAX_DATA_BYTES) throw new DataLengthError(`OCB encrypts at most ${OCB_MAX_DATA_BYTES} bytes per message`);
+  const resultLength = kind.encrypt ? bodyLength + tagLength : bodyLength;
+  const output = options.output;
+  if (output !== undefined && output.length < resultLength) {
+    throw new DataLengthError(`output has room for ${output.length} bytes, needs ${resultLength}`);
+  }
+  const whole = bodyLength - (bodyLength % 16);
+  return {
+    kind, key, iv: nonce, data, padded: false, counterBits: 128, signal: options.signal, output,
+    length: whole, resultLength, tail: NO_BYTES, body: whole, xts: undefined,
+    ocb: { nonceBlock: ocbNonceBlock(nonce, tagLength), tagLength, aad, tail: data.slice(whole, bodyLength), expected },
+  };
 }
 
 /** Runs a job on the calling thread with the ordinary mode objects. */
 function runHere(spec: JobSpec): Uint8Array {
+  if (spec.xts || spec.ocb) return runConstructionHere(spec);
   const { kind, iv, data, output } = spec;
   const key = aesKey(spec.key);
   let result: Uint8Array | undefined;
@@ -924,6 +1173,7 @@ function runHere(spec: JobSpec): Uint8Array {
       case "cfb1": mode = key.cfb(iv!, bare({ segment: 1 as const })); break;
       case "ofb": mode = key.ofb(iv!); break;
       case "ctr": mode = key.ctr(iv!, bare({ counterBits: spec.counterBits, maxBlocks: Infinity })); break;
+      default: throw new Error(`internal: ${kind.mode} has its own path`); // xts, ocb: runConstructionHere
     }
     // Into a fresh array, then one copy into `output`: as on the workers, `output` may overlap
     // `data` in any way, and a failure (bad pad) leaves it untouched rather than wiped (which
@@ -935,6 +1185,51 @@ function runHere(spec: JobSpec): Uint8Array {
   } finally {
     key.dispose();
     spec.key.fill(0);
+    if (output) result?.fill(0);
+  }
+}
+
+/** runHere for XTS (XtsKey, sector by sector with sectorSize) and OCB (OcbMode one-shot). */
+function runConstructionHere(spec: JobSpec): Uint8Array {
+  const { kind, iv, data, output } = spec;
+  let result: Uint8Array | undefined;
+  try {
+    if (spec.xts) {
+      const key = xtsKey(spec.key);
+      try {
+        const { sectorSize, firstSector } = spec.xts;
+        if (!sectorSize) {
+          const unit = key.xts(iv!);
+          result = kind.encrypt ? unit.encrypt(data) : unit.decrypt(data);
+        } else {
+          result = new Uint8Array(data.length);
+          for (let off = 0, sector = firstSector; off < data.length; off += sectorSize, sector++) {
+            const src = data.subarray(off, off + sectorSize);
+            const dst = result.subarray(off, off + sectorSize);
+            if (kind.encrypt) key.encryptSector(src, sector, dst);
+            else key.decryptSector(src, sector, dst);
+          }
+        }
+      } finally {
+        key.dispose();
+      }
+    } else {
+      const key = aesKey(spec.key);
+      try {
+        const { tagLength, aad } = spec.ocb!;
+        // tagLength was checked with the caller's allowShortTags already.
+        const mode = key.ocb(iv!, bare({ tagLength, aad, allowShortTags: true }));
+        result = kind.encrypt ? mode.encrypt(data) : mode.decrypt(data); // DecryptionError: nothing made
+      } finally {
+        key.dispose();
+      }
+    }
+    if (!output) return result;
+    output.set(result);
+    return output.subarray(0, result.length);
+  } finally {
+    spec.key.fill(0);
+    spec.ocb?.tail.fill(0);
     if (output) result?.fill(0);
   }
 }

@@ -11,9 +11,16 @@ export type ToWorker =
     id: number;
     op: Op;
     key: Uint8Array;
-    /** The 16-byte register for this piece: IV, counter block or previous ciphertext block. */
+    /**
+     * The 16-byte register for this piece: IV, counter block or previous ciphertext block; XTS:
+     * the tweak of its first data unit; OCB: the formatted nonce block (public).
+     */
     state: Uint8Array | null;
     counterBits: number;
+    /** XTS (one data unit) and OCB: the number of the piece's first block in its message (public). */
+    firstBlock: number;
+    /** XTS: the sector size when the piece is whole sectors (tweaks counting up from `state`), 0 for part of one data unit. */
+    unit: number;
     buffer: SharedArrayBuffer | ArrayBuffer;
     offset: number;
     length: number;
@@ -23,7 +30,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: "ready" }
-  | { type: "done"; id: number; buffer?: ArrayBuffer }
+  /** `checksum` (OCB): the XOR of the piece's plaintext blocks, 16 bytes, moved in the transfer list. */
+  | { type: "done"; id: number; buffer?: ArrayBuffer; checksum?: ArrayBuffer }
   | { type: "failed"; id: number; message: string }
   | { type: "init-failed"; message: string }
   | { type: "closed" };

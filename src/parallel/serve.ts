@@ -1,13 +1,16 @@
 // What runs inside a worker, for Node worker_threads and Web Workers alike (the entry files
 // only connect it to their port). The worker instantiates the core from the Module it is sent
 // once, keeps a few expanded keys between tasks, and runs each task in place through its own
-// IO window: one copy in, one kernel call, one copy out per 64 KiB.
+// IO window: one copy in, one kernel call, one copy out per 64 KiB. XTS and OCB pieces have
+// their own runners (xts-split.ts, ocb-split.ts); an OCB piece answers with its checksum part.
 import { counterMask } from "../counter.js";
 import type { CoreKernels } from "../wasm/abi.js";
 import { instantiateWasm } from "../wasm/backend.js";
 import { Core } from "../wasm/core.js";
-import type { Op } from "./ops.js";
+import type { ModeOp } from "./ops.js";
+import { allocOcbSlot, runOcbPiece } from "./ocb-split.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
+import { runXtsPiece } from "./xts-split.js";
 
 export interface WorkerPort {
   post(message: FromWorker, transfer?: ArrayBuffer[]): void;
@@ -15,7 +18,7 @@ export interface WorkerPort {
 
 type Kernel = (k: CoreKernels, key: number, state: number, io: number, n: number) => void;
 
-const KERNELS: Record<Op, Kernel> = {
+const KERNELS: Record<ModeOp, Kernel> = {
   "ecb-enc": (k, key, _s, io, n) => k.ecbEncrypt(key, io, n),
   "ecb-dec": (k, key, _s, io, n) => k.ecbDecrypt(key, io, n),
   "cbc-enc": (k, key, s, io, n) => k.cbcEncrypt(key, s, io, n),
@@ -42,6 +45,8 @@ interface CachedKey {
 export function serve(port: WorkerPort): (message: ToWorker) => void {
   let core: Core | undefined;
   let state = 0;
+  /** The OCB slot, allocated for the first OCB piece (wiped after every piece). */
+  let ocb = 0;
   const keys: CachedKey[] = [];
 
   function keySlot(c: Core, bytes: Uint8Array): number {
@@ -64,15 +69,39 @@ export function serve(port: WorkerPort): (message: ToWorker) => void {
     return slot;
   }
 
-  function run(c: Core, t: Extract<ToWorker, { type: "task" }>): void {
+  /** Runs a task in place; returns an OCB piece's checksum part (to be transferred). */
+  function run(c: Core, t: Extract<ToWorker, { type: "task" }>): ArrayBuffer | undefined {
+    if (t.op === "xts-enc" || t.op === "xts-dec") {
+      const half = t.key.length / 2;
+      const k1 = keySlot(c, t.key.subarray(0, half));
+      const k2 = keySlot(c, t.key.subarray(half));
+      t.key.fill(0);
+      try {
+        runXtsPiece(c, k1, k2, state, new Uint8Array(t.buffer, t.offset, t.length), t.state!, t.firstBlock, t.unit, t.op === "xts-dec");
+      } finally {
+        c.k.wipe(c.io, Math.min(c.ioSize, t.length));
+      }
+      return undefined;
+    }
+    if (t.op === "ocb-enc" || t.op === "ocb-dec") {
+      const key = keySlot(c, t.key);
+      t.key.fill(0);
+      if (ocb === 0) ocb = allocOcbSlot(c);
+      return runOcbPiece(c, key, ocb, new Uint8Array(t.buffer, t.offset, t.length), t.state!, t.firstBlock, t.op === "ocb-dec");
+    }
+    runMode(c, t, t.op);
+    return undefined;
+  }
+
+  function runMode(c: Core, t: Extract<ToWorker, { type: "task" }>, op: ModeOp): void {
     const key = keySlot(c, t.key);
     t.key.fill(0); // this worker's copy of the raw key is no longer needed
     const { STATE_REG, STATE_CTR_MASK, STATE_SLOT_SIZE } = c.layout;
     c.mem.fill(0, state, state + STATE_SLOT_SIZE);
     if (t.state) c.mem.set(t.state, state + STATE_REG);
-    if (t.op === "ctr") c.mem.set(counterMask(t.counterBits), state + STATE_CTR_MASK);
-    const kernel = KERNELS[t.op];
-    const unitsPerByte = t.op === "cfb1-enc" || t.op === "cfb1-dec" ? 8 : 1;
+    if (op === "ctr") c.mem.set(counterMask(t.counterBits), state + STATE_CTR_MASK);
+    const kernel = KERNELS[op];
+    const unitsPerByte = op === "cfb1-enc" || op === "cfb1-dec" ? 8 : 1;
     const view = new Uint8Array(t.buffer, t.offset, t.length);
     const { io, ioSize, k } = c;
     for (let off = 0; off < t.length; off += ioSize) {
@@ -92,6 +121,8 @@ export function serve(port: WorkerPort): (message: ToWorker) => void {
       c.release(k.slot, c.layout.KEY_SLOT_SIZE);
     }
     keys.length = 0;
+    if (ocb !== 0) c.release(ocb, c.layout.OCB_SLOT_SIZE);
+    ocb = 0;
     c.mem.fill(0, c.io, c.io + c.ioSize);
   }
 
@@ -106,24 +137,37 @@ export function serve(port: WorkerPort): (message: ToWorker) => void {
           port.post({ type: "init-failed", message: (e as Error).message });
         }
         return;
-      case "task":
+      case "task": {
+        let checksum: ArrayBuffer | undefined;
         try {
           if (!core) throw new Error("task before init");
-          run(core, message);
+          checksum = run(core, message);
         } catch (e) {
           if (core) {
             core.mem.fill(0, core.io, core.io + core.ioSize);
             core.mem.fill(0, state, state + core.layout.STATE_SLOT_SIZE);
+            if (ocb !== 0) core.mem.fill(0, ocb, ocb + core.layout.OCB_SLOT_SIZE);
           }
           port.post({ type: "failed", id: message.id, message: (e as Error).message });
           return;
         }
+        const transfer: ArrayBuffer[] = [];
+        const done: FromWorker = { type: "done", id: message.id };
         if (message.buffer instanceof ArrayBuffer) {
-          port.post({ type: "done", id: message.id, buffer: message.buffer }, [message.buffer]);
-        } else {
-          port.post({ type: "done", id: message.id });
+          done.buffer = message.buffer;
+          transfer.push(message.buffer);
+        }
+        if (checksum) {
+          done.checksum = checksum; // moved, not copied: no copy of it stays in this worker
+          transfer.push(checksum);
+        }
+        try {
+          port.post(done, transfer);
+        } finally {
+          if (checksum && checksum.byteLength !== 0) new Uint8Array(checksum).fill(0); // not moved: wipe
         }
         return;
+      }
       case "close":
         if (core) wipe(core);
         port.post({ type: "closed" });

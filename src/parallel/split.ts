@@ -29,14 +29,17 @@ export interface SplitOptions {
   piecesPerWorker?: number;
 }
 
-/** Cuts [0, length) into contiguous ranges whose starts are multiples of 16. */
-export function splitRanges(length: number, workers: number, options: SplitOptions = {}): Range[] {
+/**
+ * Cuts [0, length) into contiguous ranges whose starts are multiples of `align` (16, or an XTS
+ * sector size: each worker then takes whole sectors).
+ */
+export function splitRanges(length: number, workers: number, options: SplitOptions = {}, align = 16): Range[] {
   // Own properties only (own.ts); the pool has validated them (createPool), direct callers get clamping.
   const minPiece = Math.max(16, (own(options, "minPiece") as number | undefined) ?? MIN_PIECE);
   const perWorker = Math.max(1, (own(options, "piecesPerWorker") as number | undefined) ?? PIECES_PER_WORKER);
   if (length <= 0) return [];
   const pieces = Math.max(1, Math.min(workers * perWorker, Math.floor(length / minPiece)));
-  const size = Math.ceil(length / pieces / 16) * 16;
+  const size = Math.ceil(length / pieces / align) * align;
   const ranges: Range[] = [];
   for (let start = 0; start < length; start += size) ranges.push({ start, end: Math.min(length, start + size) });
   return ranges;
