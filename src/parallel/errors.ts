@@ -5,12 +5,18 @@ import { AesError } from "../errors.js";
 
 /** The pool was closed before or while the job ran. */
 export class PoolClosedError extends AesError {
-  constructor() { super("ERR_AES_POOL_CLOSED", "the worker pool is closed"); }
+  constructor() {
+    super("ERR_AES_POOL_CLOSED", "the worker pool is closed");
+    this.name = "PoolClosedError"; // a literal: minifiers rename classes
+  }
 }
 
 /** A worker died (crash, exit, termination) or failed while it held part of the job. */
 export class WorkerCrashedError extends AesError {
-  constructor(message: string, code = "ERR_AES_WORKER_CRASHED") { super(code, message); }
+  constructor(message: string, code = "ERR_AES_WORKER_CRASHED") {
+    super(code, message);
+    this.name = "WorkerCrashedError";
+  }
 }
 
 /**
@@ -19,10 +25,16 @@ export class WorkerCrashedError extends AesError {
  * the worker script). A WorkerCrashedError, so code that caught those still catches it.
  */
 export class WorkerStartError extends WorkerCrashedError {
-  constructor(message: string) { super(message, "ERR_AES_WORKER_START"); }
+  constructor(message: string) {
+    super(message, "ERR_AES_WORKER_START");
+    this.name = "WorkerStartError";
+  }
 }
 
 /** A worker stopped answering: its task ran far past any plausible time; it was replaced. */
 export class WorkerTimeoutError extends AesError {
-  constructor(message: string) { super("ERR_AES_WORKER_TIMEOUT", message); }
+  constructor(message: string) {
+    super("ERR_AES_WORKER_TIMEOUT", message);
+    this.name = "WorkerTimeoutError";
+  }
 }
