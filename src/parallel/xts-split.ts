@@ -12,10 +12,6 @@
 // Every byte of T stays in WASM memory (the state slot, wiped after each task).
 import type { Core } from "../wasm/core.js";
 
-const TWO_128 = 1n << 128n;
-/** x^128 = x^7 + x^2 + x + 1: the 0x87 folded in when a doubling carries out of bit 127. */
-const POLY = TWO_128 | 0x87n;
-
 /** A sector number as IEEE 1619's 16-byte little-endian tweak. */
 export function sectorTweak(sector: bigint): Uint8Array {
   const t = new Uint8Array(16);
@@ -32,19 +28,33 @@ function nextSector(t: Uint8Array): void {
   }
 }
 
-/** x^j mod POLY as a 128-bit number (bit i = coefficient of x^i), by square and multiply on public values. */
-export function alphaPower(j: number): bigint {
-  const times = (a: bigint, b: bigint): bigint => {
-    let r = 0n;
-    for (let i = 0n; i < 128n; i++) {
-      if ((b >> i) & 1n) r ^= a;
-      a <<= 1n;
-      if (a & TWO_128) a ^= POLY;
-    }
-    return r;
-  };
-  let result = 1n;
-  let base = 2n; // x
+/** a·x in place: 4 little-endian u32 words, x^128 = x^7 + x^2 + x + 1 (0x87) folded in on carry. */
+function timesX(a: Uint32Array): void {
+  const carry = -(a[3]! >>> 31);
+  a[3] = (a[3]! << 1) | (a[2]! >>> 31);
+  a[2] = (a[2]! << 1) | (a[1]! >>> 31);
+  a[1] = (a[1]! << 1) | (a[0]! >>> 31);
+  a[0] = (a[0]! << 1) ^ (carry & 0x87);
+}
+
+/** a·b in GF(2^128), XTS's bit order; branches on the bits of b (used for public values only). */
+function times(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const x = a.slice();
+  const r = new Uint32Array(4);
+  for (let i = 0; i < 128; i++) {
+    if ((b[i >>> 5]! >>> (i & 31)) & 1) for (let w = 0; w < 4; w++) r[w]! ^= x[w]!;
+    timesX(x);
+  }
+  return r;
+}
+
+/**
+ * α^j = x^j in GF(2^128) as 4 little-endian u32 words (bit i of the 128-bit value = coefficient
+ * of x^i), by square and multiply; j is a block position, so all of this is public.
+ */
+export function alphaPower(j: number): Uint32Array {
+  let result: Uint32Array = Uint32Array.of(1, 0, 0, 0);
+  let base: Uint32Array = Uint32Array.of(2, 0, 0, 0); // x
   for (let e = j; e > 0; e = Math.floor(e / 2)) {
     if (e % 2 === 1) result = times(result, base);
     base = times(base, base);
@@ -61,7 +71,7 @@ export function mulAlphaPower(mem: Uint8Array, at: number, scratch: number, j: n
   const dv = new DataView(mem.buffer, mem.byteOffset, mem.byteLength);
   for (let w = 0; w < 16; w += 4) dv.setUint32(scratch + w, 0, true);
   for (let i = 0; i < 128; i++) {
-    if ((c >> BigInt(i)) & 1n) {
+    if ((c[i >>> 5]! >>> (i & 31)) & 1) { // a bit of the public α^j
       for (let w = 0; w < 16; w += 4) dv.setUint32(scratch + w, dv.getUint32(scratch + w, true) ^ dv.getUint32(at + w, true), true);
     }
     // T·x: a 1-bit left shift of the 128-bit value, 0x87 folded in under a mask made from the carry.
