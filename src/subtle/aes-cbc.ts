@@ -6,7 +6,7 @@ import { bytesMember } from "./convert.js";
 import { OperationError } from "./errors.js";
 
 function iv(params: AlgorithmParams): Uint8Array {
-  const v = bytesMember(params, "iv");
+  const v = params.iv as Uint8Array;
   if (v.length !== 16) throw new OperationError(`AES-CBC iv must be 16 bytes, got ${v.length}`);
   return v;
 }
@@ -15,6 +15,7 @@ export const aesCbc: AlgorithmHandler = {
   name: "AES-CBC",
   jwkSuffix: "CBC",
   usages: ["encrypt", "decrypt", "wrapKey", "unwrapKey"],
+  params: (dictionary) => ({ iv: bytesMember(dictionary, "iv") }), // AesCbcParams
   encrypt: (params, key, data) => key.cbc(iv(params), { padding: "pkcs7" }).encrypt(data),
   decrypt: (params, key, data) => {
     const mode = key.cbc(iv(params), { padding: "pkcs7" });

@@ -6,8 +6,8 @@ import { bytesMember, integerMember } from "./convert.js";
 import { OperationError } from "./errors.js";
 
 function check(params: AlgorithmParams, dataLength: number): { counter: Uint8Array; length: number } {
-  const counter = bytesMember(params, "counter");
-  const length = integerMember(params, "length", 255); // [EnforceRange] octet
+  const counter = params.counter as Uint8Array;
+  const length = params.length as number;
   if (counter.length !== 16) throw new OperationError(`AES-CTR counter must be 16 bytes, got ${counter.length}`);
   if (length === 0 || length > 128) throw new OperationError(`AES-CTR length must be 1..128, got ${length}`);
   const blocks = Math.ceil(dataLength / 16);
@@ -28,6 +28,8 @@ export const aesCtr: AlgorithmHandler = {
   name: "AES-CTR",
   jwkSuffix: "CTR",
   usages: ["encrypt", "decrypt", "wrapKey", "unwrapKey"],
+  // AesCtrParams, members in WebIDL order: counter, then length ([EnforceRange] octet)
+  params: (dictionary) => ({ counter: bytesMember(dictionary, "counter"), length: integerMember(dictionary, "length", 255) }),
   encrypt: run,
   decrypt: run,
 };

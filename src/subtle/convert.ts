@@ -9,6 +9,26 @@ import { ownValue } from "../modes/guard.js";
 import { SubtleTypeError } from "./errors.js";
 
 /**
+ * WebIDL's conversion of a BufferSource argument: its type only (TypeError for anything else,
+ * a SharedArrayBuffer or a view of one included), no copy yet. The methods copy the bytes
+ * later, after algorithm normalization (w3c/webcrypto#426), with bufferSource().
+ */
+export function checkBufferSource(value: unknown, what: string): void {
+  if (isArrayBuffer(value)) return;
+  if (ArrayBuffer.isView(value)) {
+    let view: Uint8Array;
+    try {
+      view = viewBytes(value, what);
+    } catch (e) {
+      if (e instanceof DetachedBufferError) return; // converts; its copy is empty
+      throw e;
+    }
+    if (isArrayBuffer(view.buffer)) return;
+  }
+  throw new SubtleTypeError(`${what} must be an ArrayBuffer or ArrayBufferView`);
+}
+
+/**
  * A copy of a BufferSource's bytes (WebCrypto copies its inputs when the call is made), read
  * through the intrinsic getters (src/bytes.ts): a view's own `buffer`/`byteOffset`/
  * `byteLength` properties are never consulted. A detached buffer holds no bytes (WebIDL).
@@ -27,6 +47,12 @@ export function bufferSource(value: unknown, what: string): Uint8Array {
   }
   // A SharedArrayBuffer (or a view of one) is not a BufferSource either.
   throw new SubtleTypeError(`${what} must be an ArrayBuffer or ArrayBufferView`);
+}
+
+/** WebIDL's DOMString conversion: ToString, where a symbol is a TypeError. */
+export function domString(value: unknown, what: string): string {
+  if (typeof value === "symbol") throw new SubtleTypeError(`${what} must be a string`);
+  return `${value as string}`;
 }
 
 /** An optional member of an algorithm dictionary (own property; undefined when absent). */
@@ -48,9 +74,14 @@ export function bytesMember(params: Record<string, unknown>, name: string): Uint
 
 /** A required [EnforceRange] integer member in [0, max] (octet: 255, unsigned short: 65535). */
 export function integerMember(params: Record<string, unknown>, name: string, max: number): number {
-  const value = member(params, name);
+  return integerValue(member(params, name), name, max);
+}
+
+/** A member's value (read already) as an [EnforceRange] integer in [0, max]. */
+export function integerValue(value: unknown, name: string, max: number): number {
   let n: number;
   try {
+    if (typeof value === "bigint") throw new TypeError("a bigint");
     n = Number(value); // WebIDL: ToNumber (a symbol or bigint is a TypeError)
   } catch {
     throw new SubtleTypeError(`algorithm.${name} must be a number`);

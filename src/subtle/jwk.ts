@@ -72,10 +72,20 @@ export function jwkAlg(handler: AlgorithmHandler, keyBytes: number): string {
   return `A${keyBytes * 8}${handler.jwkSuffix}`;
 }
 
-/** The raw key bytes of a JWK, checked against the algorithm, usages and extractability asked for. */
-export function importJwk(input: JsonWebKey, handler: AlgorithmHandler, extractable: boolean, usages: readonly KeyUsage[]): Uint8Array {
-  // Own members only, each read once (a polluted Object.prototype supplies no alg/ext/key_ops).
-  const jwk = readOptions(input, ["kty", "k", "alg", "use", "key_ops", "ext"], "JWK");
+/**
+ * WebIDL's conversion of a JsonWebKey argument, when the call is made: the members AES keys
+ * use, in the dictionary's member order, own members only, each read once (a polluted
+ * Object.prototype supplies no alg/ext/key_ops); key_ops copied, so a later change to the
+ * caller's array is not seen. importJwk checks the values.
+ */
+export function convertJwk(input: object): JsonWebKey {
+  const jwk = readOptions(input as JsonWebKey, ["alg", "ext", "k", "key_ops", "kty", "use"], "JWK");
+  if (Array.isArray(jwk.key_ops)) jwk.key_ops = [...(jwk.key_ops as unknown[])] as string[];
+  return jwk as JsonWebKey;
+}
+
+/** The raw key bytes of a converted JWK, checked against the algorithm, usages and extractability asked for. */
+export function importJwk(jwk: JsonWebKey, handler: AlgorithmHandler, extractable: boolean, usages: readonly KeyUsage[]): Uint8Array {
   if (jwk.kty !== "oct") throw new DataError(`JWK kty must be "oct", got ${show(jwk.kty)}`);
   if (typeof jwk.k !== "string") throw new DataError("JWK k is missing");
   const bytes = fromBase64url(jwk.k);
