@@ -97,7 +97,7 @@ describe("an aborted or failed job leaves the caller's output untouched (finding
         const output = filled(new Uint8Array(mem), 0xa5);
         const ac = new AbortController();
         const job = outcome(pool.encrypt("aes-128-ctr", key, iv, new Uint8Array(n), { output, signal: ac.signal }));
-        await sleep(40); // workers are well into their pieces
+        await sleep(5); // workers have their pieces (32 MiB cannot be done in 5 ms: that would be 6 GB/s)
         ac.abort();
         const r = await job;
         expect(r.ok).toBe(false);
@@ -123,14 +123,14 @@ describe("an aborted or failed job leaves the caller's output untouched (finding
     const n = 16 << 20;
     const output = filled(new Uint8Array(new SharedArrayBuffer(n)), 0x5a);
     const crashed = outcome(pool.decrypt("aes-128-ctr", key, iv, new Uint8Array(n), { output }));
-    await sleep(20);
+    await sleep(3); // mid-job: 16 MiB takes tens of milliseconds even on both workers
     void poolInternals(pool).workers[0].terminate();
     const r = await crashed;
     expect(r.ok).toBe(false);
     expect((r as { error: unknown }).error).toBeInstanceOf(WorkerCrashedError);
     expect(firstNot(output, 0x5a)).toBe(-1);
     const closing = outcome(pool.decrypt("aes-128-ctr", key, iv, new Uint8Array(n), { output }));
-    await sleep(20);
+    await sleep(3);
     await pool.close();
     const c = await closing;
     expect(c.ok).toBe(false);

@@ -33,12 +33,12 @@ export function checkOcbSlot(core: Core): void {
 }
 
 /**
- * An OCB slot from the core's slot allocator (as src/modes/ocb.ts does: Core has no
- * allocOcbSlot() yet, and `alloc` is private to the type only). Free with core.release().
+ * An OCB slot from the core's slot allocator, after checking the layout this module relies on.
+ * Free with core.release().
  */
 export function allocOcbSlot(core: Core): number {
   checkOcbSlot(core);
-  return (core as unknown as { alloc(size: number): number }).alloc(core.layout.OCB_SLOT_SIZE);
+  return core.allocOcbSlot();
 }
 
 /** RFC 7253 §4.2's nonce block: num2str(TAGLEN mod 128, 7) || zeros || 1 || N (public). */
