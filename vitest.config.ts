@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
+import { engines } from "./test/engines/provider.js";
 
 const shim = (name: string) => fileURLToPath(new URL(`./test/browser/shims/${name}.ts`, import.meta.url));
 
@@ -60,6 +61,31 @@ export default defineConfig({
           },
         },
       },
+      // The same page suites in Firefox ESR and WebKitGTK (test/engines/provider.ts drives them;
+      // test/engines/*.engines.test.ts says what each engine runs). One project per engine,
+      // after the others (groupOrder), so three engines never compete for the CPU at once.
+      ...(["firefox", "webkit"] as const).map((browser, i) => ({
+        extends: true as const,
+        server: {
+          headers: {
+            "Cross-Origin-Opener-Policy": "same-origin",
+            "Cross-Origin-Embedder-Policy": "require-corp",
+          },
+        },
+        resolve: { alias: { "node:fs": shim("node-fs"), "node:url": shim("node-url") } },
+        test: {
+          name: browser,
+          include: ["test/engines/**/*.engines.test.ts"],
+          sequence: { groupOrder: 1 + i },
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: engines(),
+            instances: [{ browser }],
+            screenshotFailures: false,
+          },
+        },
+      })),
     ],
   },
 });
