@@ -51,8 +51,8 @@ export class IvLengthError extends AesError {
 
 /** Cipher name not one of aes-{128,192,256}-{ecb,cbc,cfb,cfb8,cfb1,ofb,ctr}. */
 export class UnknownCipherError extends AesError {
-  constructor(name: unknown) {
-    super("ERR_AES_UNKNOWN_CIPHER", `unknown cipher ${show(name)}`);
+  constructor(name: unknown, message = `unknown cipher ${show(name)}`) {
+    super("ERR_AES_UNKNOWN_CIPHER", message);
     this.name = "UnknownCipherError";
   }
 }
@@ -68,11 +68,12 @@ export class DataLengthError extends AesError {
 /**
  * Decryption failed (bad padding, bad authentication tag, bad key-wrap integrity value).
  * Deliberately one type with one message, so that the error itself is no padding oracle. No
- * plaintext is released, and a caller's output buffer is left as it was.
+ * plaintext is released, and a caller's output buffer is left as it was. (`message` is for the
+ * node:crypto facade, which says what Node says for its mode: still one message per mode.)
  */
 export class DecryptionError extends AesError {
-  constructor() {
-    super("ERR_AES_DECRYPT", "decryption failed");
+  constructor(message = "decryption failed") {
+    super("ERR_AES_DECRYPT", message);
     this.name = "DecryptionError";
   }
 }
@@ -138,5 +139,25 @@ export class WeakKeyError extends AesError {
   constructor(message: string) {
     super("ERR_AES_WEAK_KEY", message);
     this.name = "WeakKeyError";
+  }
+}
+
+/**
+ * Bytes that are not a sealed envelope or sealed stream this version can read: wrong magic, an
+ * unknown version or algorithm, reserved bytes set, a header cut short. The header is public,
+ * so saying which part is wrong reveals nothing; a failed tag is DecryptionError.
+ */
+export class EnvelopeFormatError extends AesError {
+  constructor(message: string) {
+    super("ERR_AES_ENVELOPE_FORMAT", message);
+    this.name = "EnvelopeFormatError";
+  }
+}
+
+/** A key reached a usage limit, e.g. 2^32 random-nonce GCM messages (SP 800-38D §8.3): use a new key. */
+export class KeyUsageLimitError extends AesError {
+  constructor(message: string) {
+    super("ERR_AES_KEY_USAGE_LIMIT", message);
+    this.name = "KeyUsageLimitError";
   }
 }

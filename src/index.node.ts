@@ -3,3 +3,4 @@
 export * from "./index.js";
 export { FileNonceStore, type FileNonceStoreOptions } from "./nonce/file-store.js";
 export { toNodeTransform } from "./stream/node.js";
+export { sealNodeStream, openNodeStream } from "./stream/seal-node.js";

@@ -29,6 +29,11 @@ export { NonceSource, DEFAULT_NONCE_RESERVE, DEFAULT_MAX_BLOCKS_PER_MESSAGE, MAX
 export { MemoryNonceStore, NONCE_MAX, type NonceStore } from "./nonce/stores.js";
 export { IndexedDbNonceStore, type IndexedDbNonceStoreOptions } from "./nonce/indexeddb-store.js";
 export { sealCtr, openCtr, COUNTER_BLOCK_BYTES, type OpenCtrOptions } from "./nonce/envelope.js";
+export { seal, open, type SealOptions, type OpenOptions } from "./envelope/seal.js";
+export { ENVELOPE_HEADER_BYTES, ENVELOPE_OVERHEAD, type EnvelopeAlgorithm } from "./envelope/format.js";
+export { RANDOM_NONCE_LIMIT } from "./envelope/nonces.js";
+export { sealStream, openStream, type SealStreamOptions } from "./stream/seal-web.js";
+export { STREAM_DEFAULT_CHUNK_SIZE, STREAM_MIN_CHUNK_SIZE, STREAM_MAX_CHUNK_SIZE } from "./envelope/stream-format.js";
 export * from "./nonce/errors.js";
 export { createPool, canSplit, type WorkerPool, type PoolOptions, type JobOptions, type Direction } from "./parallel/pool.js";
 export { PoolClosedError, WorkerCrashedError, WorkerStartError, WorkerTimeoutError } from "./parallel/errors.js";

@@ -10,7 +10,13 @@ import { DEFAULT_MAX_BLOCKS_PER_MESSAGE, MAX_BLOCKS_PER_MESSAGE_LIMIT, type Nonc
 /** Bytes of the counter block at the front of a sealed message. */
 export const COUNTER_BLOCK_BYTES = 16;
 
-/** Encrypts `data` with AES-CTR under a fresh block from `source`; returns block || ciphertext. */
+/**
+ * Encrypts `data` with AES-CTR under a fresh block from `source`; returns block || ciphertext.
+ * **Unauthenticated**: anyone can flip bits of the ciphertext and openCtr() returns the changed
+ * plaintext without noticing. Kept for existing data.
+ * @deprecated Use `seal(key, data, { nonceSource: source })` / `open(key, sealed)` (AES-GCM,
+ * authenticated, versioned header; docs/envelope.md).
+ */
 export async function sealCtr(key: AesKey, source: NonceSource, data: Uint8Array): Promise<Uint8Array> {
   const src = asBytes(data);
   const blocks = Math.ceil(src.length / 16);
@@ -31,7 +37,11 @@ export interface OpenCtrOptions {
   maxBlocks?: number;
 }
 
-/** Decrypts the output of sealCtr(): reads the counter block from the front. */
+/**
+ * Decrypts the output of sealCtr(): reads the counter block from the front. **Unauthenticated**:
+ * a tampered message decrypts to changed plaintext with no error.
+ * @deprecated Use `open(key, sealed)` on envelopes made by `seal()` (authenticated; docs/envelope.md).
+ */
 export function openCtr(key: AesKey, sealed: Uint8Array, options?: OpenCtrOptions): Uint8Array {
   // Own properties only (own.ts), checked before anything is decrypted.
   const maxBlocks = integerOption(ownOptions(options, ["maxBlocks"], "openCtr options").maxBlocks,
