@@ -207,8 +207,8 @@ describe("usage errors: exit 2 and a message that names the problem", () => {
   const iv = hex(randomBytes(16));
   const cases: [string, string[], RegExp][] = [
     ["short key", ["encrypt", "--cipher", "aes-256-ctr", "--key", key32.slice(0, 62), "--iv", iv], /key must be 32 bytes for aes-256-\*, got 31/],
-    ["unknown cipher", ["encrypt", "--cipher", "aes-256-xts", "--key", key32, "--iv", iv], /unknown cipher "aes-256-xts"/],
-    ["missing IV", ["encrypt", "--cipher", "aes-256-cbc", "--key", key32], /aes-256-cbc needs --iv/],
+    ["unknown cipher (the names are listed)", ["encrypt", "--cipher", "aes-256-xyz", "--key", key32, "--iv", iv], /unknown cipher "aes-256-xyz"; the ciphers are: aes-128-ecb, .*aes-256-ctr.*aes-256-gcm/],
+    ["missing IV (decrypt: encrypt draws one)", ["decrypt", "--cipher", "aes-256-cbc", "--key", key32], /aes-256-cbc needs --iv/],
     ["short IV", ["encrypt", "--cipher", "aes-256-cbc", "--key", key32, "--iv", iv.slice(2)], /--iv must be 16 bytes \(32 hex digits\), got 15/],
     ["IV for ECB", ["encrypt", "--cipher", "aes-256-ecb", "--key", key32, "--iv", iv], /takes no IV/],
     ["no key", ["encrypt", "--cipher", "aes-256-ctr", "--iv", iv], /a key is needed/],

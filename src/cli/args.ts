@@ -1,6 +1,7 @@
 // Command-line parsing: one option table per command (node:util parseArgs, strict), so an
 // option that a command does not take is an error naming the command, not silently ignored.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { findCipher } from "./ciphers.js";
 import { UsageError } from "./errors.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -16,7 +17,16 @@ const IO: Options = {
   "no-progress": { type: "boolean" },
 };
 
-export type Command = "encrypt" | "decrypt" | "seal" | "open" | "block" | "selftest" | "bench" | "help";
+const RAW: Options = {
+  cipher: { type: "string" },
+  iv: { type: "string" },
+  "prepend-iv": { type: "boolean" },
+  aad: { type: "string" },
+  "no-pad": { type: "boolean" },
+  threads: { type: "string" },
+};
+
+export type Command = "encrypt" | "decrypt" | "enc" | "seal" | "open" | "block" | "list" | "selftest" | "bench" | "version" | "help";
 
 // Null-prototype tables (and option specs): nothing set on Object.prototype becomes an option.
 const table = (o: Options): Options => {
@@ -26,11 +36,14 @@ const table = (o: Options): Options => {
 };
 
 const COMMANDS: Record<Command, Options> = Object.assign(Object.create(null) as Record<Command, Options>, {
-  encrypt: table({ ...KEY, ...IO, cipher: { type: "string" }, iv: { type: "string" }, aad: { type: "string" }, "no-pad": { type: "boolean" }, threads: { type: "string" } }),
-  decrypt: table({ ...KEY, ...IO, cipher: { type: "string" }, iv: { type: "string" }, aad: { type: "string" }, "no-pad": { type: "boolean" }, threads: { type: "string" } }),
+  encrypt: table({ ...KEY, ...IO, ...RAW }),
+  decrypt: table({ ...KEY, ...IO, ...RAW }),
+  enc: table({}), // openssl's command line, parsed by enc-args.ts
   seal: table({ ...KEY, ...IO, "chunk-size": { type: "string" }, "nonce-store": { type: "string" } }),
   open: table({ ...KEY, ...IO }),
   block: table({ key: { type: "string" }, encrypt: { type: "string" }, decrypt: { type: "string" } }),
+  list: table({ long: { type: "boolean" } }),
+  version: table({}),
   selftest: table({ backend: { type: "string" } }),
   bench: table({ json: { type: "boolean" } }),
   help: table({}),
@@ -40,23 +53,37 @@ export interface Parsed {
   command: Command;
   /** Option values by long name: strings for valued options, true for flags. */
   values: Record<string, string | boolean | undefined>;
+  /** `enc`: its arguments as given, for enc-args.ts (openssl's syntax is not parseArgs'). */
+  argv?: readonly string[];
 }
 
 export const USAGE = `usage: aes-wasm <command> [options]
 
-  encrypt|decrypt --cipher <name> (--key <hex> | --key-file <path>) [--iv <hex>]
+  encrypt|decrypt --cipher <name> (--key <hex> | --key-file <path>) [--iv <hex>] [--prepend-iv]
                   [--in <path>|-] [--out <path>|-] [--no-pad] [--threads N] [--aad <hex>]
       Raw mode, byte-compatible with openssl enc -<name> -K <hex> -iv <hex> -nosalt [-nopad].
-      Names: aes-{128,192,256}-{ecb,cbc,cfb,cfb8,cfb1,ofb,ctr,gcm}; GCM appends the tag
-      and checks it before any output is kept (to stdout or a pipe the plaintext waits in
-      memory, at most 64 MiB: use --out <file> or seal/open for more).
+      Names: aes-wasm list. aes-{128,192,256}-{ecb,cbc,cfb,cfb8,cfb1,ofb,ctr} and
+      id-aes{128,192,256}-wrap[-pad] are openssl's; aes-*-gcm appends the tag and checks it
+      before any output is kept (to stdout or a pipe the plaintext waits in memory, at most
+      64 MiB: use --out <file> or seal/open for more). Without --iv, encrypt draws a random IV
+      and prints it on stderr (iv=<hex>); with --prepend-iv it writes the IV in front of the
+      output instead, and decrypt --prepend-iv reads it from there. Key wrap uses the standard
+      IV unless --iv is given.
+  enc -<cipher> [-d] [-pass <source> | -k <pw> | -K <hex> -iv <hex>] [-pbkdf2] [-iter N] [-md <digest>]
+      [-salt|-nosalt|-S <hex>] [-a [-A]] [-nopad] [-p|-P] [-v] [-in <path>] [-out <path>] [-list]
+      openssl 3's enc, same options and defaults, byte-for-byte its Salted__ files (aes-wasm enc -help).
+  <cipher> [enc options]
+      Same as enc -<cipher>, as openssl <cipher> is (e.g. aes-wasm aes-256-cbc -d -pbkdf2 -in f.enc).
   seal --key-file <path> [--in] [--out] [--chunk-size N] [--nonce-store <path>]
   open --key-file <path> [--in] [--out]
       Self-describing AES-256-GCM format in independently authenticated chunks. Key file:
       32 raw bytes, or 64 hex digits and a newline.
   block --key <hex> (--encrypt | --decrypt) <32 hex digits>
+  list [--long]
+      The cipher names, one a line; --long adds key and IV sizes and what each does.
   selftest [--backend wasm|js]
   bench [--json]
+  --version
 
   Without --in/--out (or with -), stdin/stdout. Output goes to a private (0600) temporary
   file that is renamed into place only on success; an output that is the input or key file
@@ -67,6 +94,10 @@ export const USAGE = `usage: aes-wasm <command> [options]
 export function parseCommandLine(argv: readonly string[]): Parsed {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") return { command: "help", values: Object.create(null) };
+  if (name === "--version" || name === "-V") return { command: "version", values: Object.create(null) };
+  // enc takes openssl's syntax (its own -help); `aes-wasm aes-256-cbc ...` is `enc -aes-256-cbc ...`.
+  if (name === "enc") return { command: "enc", values: Object.create(null), argv: rest };
+  if (!Object.hasOwn(COMMANDS, name) && findCipher(name)) return { command: "enc", values: Object.create(null), argv: [`-${name}`, ...rest] };
   if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(", ")})`);
   const command = name as Command;
   if (rest.includes("--help") || rest.includes("-h")) return { command: "help", values: Object.create(null) };

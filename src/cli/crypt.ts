@@ -1,15 +1,21 @@
 // encrypt / decrypt: raw mode, byte-compatible with `openssl enc -<cipher> -K <hex> -iv <hex>
-// -nosalt [-nopad]`: no header, no salt, PKCS#7 for ECB/CBC unless --no-pad. GCM appends the
-// 16-byte tag and, decrypting, keeps no output unless the tag checks. Streams in constant memory;
-// CTR can spread each chunk over a worker pool (--threads N).
+// -nosalt [-nopad]`: no header, no salt, PKCS#7 for ECB/CBC unless --no-pad. Without --iv,
+// `encrypt` draws a random IV and prints it on stderr, or with --prepend-iv writes it in front
+// of the output (and `decrypt --prepend-iv` reads it from there). GCM appends the 16-byte tag
+// and, decrypting, keeps no output unless the tag checks. Key wrap takes the whole input as one
+// message. Streams in constant memory otherwise; CTR can spread each chunk over a worker pool
+// (--threads N). runCrypt() is shared with `enc` (enc.ts), which adds the password header and
+// base64 around it.
 import { accessSync, constants } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { addToCounter } from "../counter.js";
-import { DecryptionError, IvLengthError, KeyLengthError, UnknownCipherError } from "../errors.js";
+import { DecryptionError, IvLengthError, KeyLengthError } from "../errors.js";
 import { createCipheriv, createDecipheriv } from "../facade.js";
 import { flagOption, integerOption, stringOption, type Parsed } from "./args.js";
-import { OutputBufferLimitError, UsageError } from "./errors.js";
+import { cipherSpec, type CipherSpec } from "./ciphers.js";
+import { InputFormatError, OutputBufferLimitError, UsageError } from "./errors.js";
 import { GCM_TAG_BYTES, gcmStream } from "./gcm.js";
-import { openSource, pieces, type Source } from "./input.js";
+import { openSource, pieces, readAll, splitPrefix, type Source } from "./input.js";
 import { hexOption, readKey } from "./keys.js";
 import { checkOutput, planOutput, precious, withSink, type OutputPlan, type Sink } from "./output.js";
 import { createProgress, type Progress } from "./progress.js";
@@ -24,10 +30,15 @@ const POOL_CHUNK = 4 << 20;
  */
 export const GCM_BUFFER_LIMIT = 64 << 20;
 
-interface CryptJob {
-  name: string;
-  bits: number;
-  mode: string;
+/** The most a whole-message cipher (key wrap) reads into memory. */
+export const WHOLE_MESSAGE_LIMIT = 64 << 20;
+
+/** The standard key-wrap integrity values (RFC 3394 §2.2.3.1, RFC 5649 §3), used when --iv is not given. */
+const KW_DEFAULT_IV = new Uint8Array([0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6]);
+const KWP_DEFAULT_IV = new Uint8Array([0xa6, 0x59, 0x59, 0xa6]);
+
+export interface CryptJob {
+  spec: CipherSpec;
   key: Uint8Array;
   iv: Uint8Array | null;
   aad: Uint8Array | null;
@@ -36,57 +47,93 @@ interface CryptJob {
   encrypt: boolean;
 }
 
-export function parseCryptJob(values: Parsed["values"], encrypt: boolean): CryptJob {
+/** Where the IV of a raw-mode run comes from. */
+type IvSource = "given" | "generated" | "prefix" | "none";
+
+interface RawJob {
+  job: CryptJob;
+  ivSource: IvSource;
+}
+
+export function parseCryptJob(values: Parsed["values"], encrypt: boolean): RawJob {
   const rawName = stringOption(values, "cipher");
-  if (rawName === undefined) throw new UsageError("--cipher <name> is required (e.g. aes-256-ctr)");
-  const name = rawName.toLowerCase();
-  const m = /^aes-(128|192|256)-(ecb|cbc|cfb|cfb8|cfb1|ofb|ctr|gcm)$/.exec(name);
-  if (!m) throw new UnknownCipherError(rawName);
-  const bits = Number(m[1]);
-  const mode = m[2];
-  const key = readKey(values, bits / 8);
-  if (key.length !== bits / 8) throw new KeyLengthError(`key must be ${bits / 8} bytes for aes-${bits}-*, got ${key.length}`);
+  if (rawName === undefined) throw new UsageError("--cipher <name> is required (e.g. aes-256-ctr; aes-wasm list shows them all)");
+  const spec = cipherSpec(rawName);
+  const { name, mode } = spec;
+  const key = readKey(values, spec.keyBytes);
+  if (key.length !== spec.keyBytes) throw new KeyLengthError(`key must be ${spec.keyBytes} bytes for ${keyFamily(spec)}, got ${key.length}`);
   const ivHex = stringOption(values, "iv");
+  const prepend = flagOption(values, "prepend-iv");
   let iv: Uint8Array | null = null;
+  let ivSource: IvSource = "none";
   if (mode === "ecb") {
     if (ivHex !== undefined) throw new IvLengthError(`${name} takes no IV: drop --iv`);
+    if (prepend) throw new UsageError(`${name} takes no IV: drop --prepend-iv`);
+  } else if (mode === "wrap" || mode === "wrap-pad") {
+    if (prepend) throw new UsageError(`--prepend-iv does not apply to key wrap (${name}): its IV is an integrity check value, ${mode === "wrap" ? "A6A6A6A6A6A6A6A6" : "A65959A6"} unless --iv says otherwise`);
+    iv = ivHex === undefined ? (mode === "wrap" ? KW_DEFAULT_IV : KWP_DEFAULT_IV).slice() : hexOption("iv", ivHex, spec.ivBytes);
+    ivSource = "given";
+  } else if (ivHex !== undefined) {
+    if (prepend && !encrypt) throw new UsageError("give --iv or --prepend-iv (the IV is read from the input), not both");
+    iv = checkIv(spec, hexOption("iv", ivHex, mode === "gcm" ? undefined : spec.ivBytes));
+    ivSource = "given";
+  } else if (encrypt) {
+    iv = randomBytes(spec.ivBytes);
+    ivSource = "generated";
+  } else if (prepend) {
+    ivSource = "prefix";
   } else {
-    if (ivHex === undefined) throw new IvLengthError(`${name} needs --iv <${mode === "gcm" ? "24" : "32"} hex digits>`);
-    iv = hexOption("iv", ivHex, mode === "gcm" ? undefined : 16);
-    if (mode === "gcm" && iv.length === 0) throw new IvLengthError(`${name} needs a non-empty --iv (12 bytes is standard)`);
+    throw new IvLengthError(`${name} needs --iv <${spec.ivBytes * 2} hex digits> (or --prepend-iv if the IV is in front of the input)`);
   }
   const pad = !flagOption(values, "no-pad");
   if (!pad && mode !== "ecb" && mode !== "cbc") throw new UsageError(`--no-pad applies to ECB and CBC only, not ${name}`);
   const aadHex = stringOption(values, "aad");
-  if (aadHex !== undefined && mode !== "gcm") throw new UsageError(`--aad applies to GCM only, not ${name}`);
+  if (aadHex !== undefined && !spec.aead) throw new UsageError(`--aad applies to the AEAD ciphers only (GCM and the other tagged names), not ${name}`);
   const aad = aadHex === undefined ? null : hexOption("aad", aadHex);
   const threads = integerOption(values, "threads", 1, 256) ?? 1;
-  return { name, bits, mode, key, iv, aad, pad, threads, encrypt };
+  // Encrypting with --prepend-iv: the IV (given or drawn) goes in front of the output.
+  if (prepend && encrypt) ivSource = "prefix";
+  return { job: { spec, key, iv, aad, pad, threads, encrypt }, ivSource };
+}
+
+/** How the key-length error names the cipher family (the existing messages say "aes-256-*"). */
+function keyFamily(spec: CipherSpec): string {
+  const plain = spec.mode !== "wrap" && spec.mode !== "wrap-pad" && spec.keyBytes === spec.bits / 8;
+  return plain ? `aes-${spec.bits}-*` : spec.name;
+}
+
+/** The IV length rules beyond a fixed size (GCM: any non-empty length). */
+export function checkIv(spec: CipherSpec, iv: Uint8Array): Uint8Array {
+  if (spec.mode === "gcm" && iv.length === 0) throw new IvLengthError(`${spec.name} needs a non-empty --iv (12 bytes is standard)`);
+  return iv;
 }
 
 export async function cryptCommand(values: Parsed["values"], encrypt: boolean, warn: (s: string) => void): Promise<void> {
-  const job = parseCryptJob(values, encrypt);
-  if (job.threads > 1 && job.mode !== "ctr") warn(`--threads speeds up CTR only; running ${job.name} on one thread`);
+  const { job, ivSource } = parseCryptJob(values, encrypt);
+  if (job.threads > 1 && job.spec.mode !== "ctr") warn(`--threads speeds up CTR only; running ${job.spec.name} on one thread`);
   const outPath = stringOption(values, "out");
   const force = forcedProgress(values);
-  const source = await openSource(stringOption(values, "in"));
+  let source = await openSource(stringOption(values, "in"));
   try {
     checkOutput(outPath, [
       source.stats ? { stats: source.stats, what: "the input file" } : null,
       precious(stringOption(values, "key-file"), "the key file"),
     ]);
     const plan = planOutput(outPath);
+    let prefix: Uint8Array | undefined;
+    if (ivSource === "prefix" && encrypt) prefix = job.iv!;
+    if (ivSource === "prefix" && !encrypt) {
+      const split = await splitPrefix(source.chunks, job.spec.ivBytes);
+      if (split.prefix.length < job.spec.ivBytes) {
+        throw new InputFormatError(`--prepend-iv: the input is ${split.prefix.length} bytes, shorter than the ${job.spec.ivBytes}-byte IV in front of it`);
+      }
+      job.iv = split.prefix;
+      source = { ...source, chunks: split.rest, size: source.size === null ? null : source.size - job.spec.ivBytes };
+    }
+    if (ivSource === "generated") warn(`iv=${Buffer.from(job.iv!).toString("hex")} (random; decrypt with --iv ${Buffer.from(job.iv!).toString("hex")}, or use --prepend-iv)`);
     const progress = createProgress({ total: source.size, force });
     try {
-      if (job.mode === "gcm" && !encrypt) {
-        await gcmDecrypt(job, source, plan, outPath, progress);
-      } else {
-        await withSink(plan, async (sink) => {
-          if (job.mode === "gcm") await gcmEncrypt(job, source, sink, progress);
-          else if (job.mode === "ctr" && job.threads > 1) await ctrOnPool(job, source, sink, progress);
-          else await streamThrough(job, source, sink, progress);
-        });
-      }
+      await runCrypt(job, { source, plan, outPath, progress, prefix });
     } finally {
       progress.done();
     }
@@ -103,9 +150,40 @@ export function forcedProgress(values: Parsed["values"]): boolean | undefined {
   return on ? true : off ? false : undefined;
 }
 
+export interface CryptIo {
+  source: Source;
+  plan: OutputPlan;
+  outPath: string | undefined;
+  progress: Progress;
+  /** Encrypting: bytes written in front of the ciphertext (a Salted__ header, a prepended IV). */
+  prefix?: Uint8Array;
+  /** Encrypting: runs once the prefix is written (enc -p prints here, where openssl does). */
+  afterPrefix?: () => void | Promise<void>;
+  /** A layer in front of the output (enc -a: base64; enc -v: a byte count). */
+  wrapSink?: (sink: Sink) => Sink;
+}
+
+/** Runs one job from io.source to io.plan: the output is complete and in place, or absent. */
+export async function runCrypt(job: CryptJob, io: CryptIo): Promise<void> {
+  const { spec } = job;
+  if (spec.whole) return wholeMessage(job, io);
+  if (spec.mode === "gcm" && !job.encrypt) return gcmDecrypt(job, io);
+  await withSink(io.plan, async (sink) => {
+    await writePrefix(sink, io);
+    if (spec.mode === "gcm") await gcmEncrypt(job, io.source, sink, io.progress);
+    else if (spec.mode === "ctr" && job.threads > 1) await ctrOnPool(job, io.source, sink, io.progress);
+    else await streamThrough(job, io.source, sink, io.progress);
+  }, io.wrapSink);
+}
+
+async function writePrefix(sink: Sink, io: CryptIo): Promise<void> {
+  if (io.prefix && io.prefix.length > 0) await sink.write(io.prefix);
+  await io.afterPrefix?.();
+}
+
 /** Single-threaded: the node:crypto-shaped facade, one input chunk at a time. */
 async function streamThrough(job: CryptJob, source: Source, sink: Sink, progress: Progress): Promise<void> {
-  const cipher = (job.encrypt ? createCipheriv : createDecipheriv)(job.name, job.key, job.iv);
+  const cipher = (job.encrypt ? createCipheriv : createDecipheriv)(job.spec.name, job.key, job.iv);
   cipher.setAutoPadding(job.pad);
   await pump(cipher, source, sink, progress);
 }
@@ -144,7 +222,7 @@ async function ctrOnPool(job: CryptJob, source: Source, sink: Sink, progress: Pr
       if (piece.bytes.length === 0) break;
       const counter = addToCounter(job.iv!, blocks, 128);
       blocks += BigInt(Math.ceil(piece.bytes.length / 16)); // only the last piece may be partial
-      const out = pool.encrypt(job.name, job.key, counter, piece.bytes);
+      const out = pool.encrypt(job.spec.name, job.key, counter, piece.bytes);
       out.catch(() => undefined); // awaited in drain(); this keeps an early failure from being "unhandled"
       await drain();
       pending = { out, n: piece.bytes.length };
@@ -155,8 +233,36 @@ async function ctrOnPool(job: CryptJob, source: Source, sink: Sink, progress: Pr
   }
 }
 
+/**
+ * Key wrap (and any cipher that needs its whole message at once): the input is read into memory
+ * (at most WHOLE_MESSAGE_LIMIT), processed in one call, and written only when that succeeded, so
+ * a failed unwrap leaves no output anywhere, stdout included.
+ */
+async function wholeMessage(job: CryptJob, io: CryptIo): Promise<void> {
+  const { spec } = job;
+  const tooLarge = () => new OutputBufferLimitError(`${spec.name} processes its whole input as one message in memory, at most ${WHOLE_MESSAGE_LIMIT >> 20} MiB, and this input is larger; nothing was written`);
+  const data = await readAll(io.source.chunks, io.source.size, WHOLE_MESSAGE_LIMIT, tooLarge);
+  let out: Uint8Array;
+  try {
+    const cipher = (job.encrypt ? createCipheriv : createDecipheriv)(spec.name, job.key, job.iv);
+    out = cipher.update(data);
+    cipher.final();
+  } finally {
+    data.fill(0);
+  }
+  io.progress.advance(data.length);
+  try {
+    await withSink(io.plan, async (sink) => {
+      await writePrefix(sink, io);
+      await sink.write(out);
+    }, io.wrapSink);
+  } finally {
+    if (!job.encrypt) out.fill(0);
+  }
+}
+
 async function gcmEncrypt(job: CryptJob, source: Source, sink: Sink, progress: Progress): Promise<void> {
-  const cipher = gcmStream(job.name, job.key, job.iv!, true);
+  const cipher = gcmStream(job.spec.name, job.key, job.iv!, true);
   if (job.aad) cipher.setAAD(job.aad);
   await pump(cipher, source, sink, progress);
   await sink.write(cipher.getAuthTag());
@@ -172,8 +278,9 @@ async function gcmEncrypt(job: CryptJob, source: Source, sink: Sink, progress: P
  * reaches the reader. Larger inputs are refused (exit 2, nothing written), before reading when
  * the size is known.
  */
-async function gcmDecrypt(job: CryptJob, source: Source, plan: OutputPlan, outPath: string | undefined, progress: Progress): Promise<void> {
-  const cipher = gcmStream(job.name, job.key, job.iv!, false);
+async function gcmDecrypt(job: CryptJob, io: CryptIo): Promise<void> {
+  const { source, plan, outPath, progress } = io;
+  const cipher = gcmStream(job.spec.name, job.key, job.iv!, false);
   if (job.aad) cipher.setAAD(job.aad);
   const decryptAll = async (emit: (bytes: Uint8Array) => Promise<void>) => {
     let held = new Uint8Array(0);
@@ -191,7 +298,7 @@ async function gcmDecrypt(job: CryptJob, source: Source, plan: OutputPlan, outPa
     if (tail.length > 0) await emit(tail);
   };
   if (plan.kind === "file") {
-    await withSink(plan, (sink) => decryptAll((b) => sink.write(b)));
+    await withSink(plan, (sink) => decryptAll((b) => sink.write(b)), io.wrapSink);
     return;
   }
   const where = plan.kind === "stdout" ? "stdout" : `--out ${outPath}`;
@@ -220,7 +327,7 @@ async function gcmDecrypt(job: CryptJob, source: Source, plan: OutputPlan, outPa
         await sink.write(parts[i]);
         parts[i].fill(0);
       }
-    });
+    }, io.wrapSink);
   } finally {
     for (const p of parts) p.fill(0);
   }

@@ -19,6 +19,17 @@ export class SealFormatError extends AesError {
   }
 }
 
+/**
+ * The input is not in the format the options say (`enc -d`: no Salted__ header, shorter than
+ * one, bad base64; a --prepend-iv input shorter than its IV). Exit code 1, nothing kept.
+ */
+export class InputFormatError extends AesError {
+  constructor(message: string) {
+    super("ERR_AES_CLI_INPUT_FORMAT", message);
+    this.name = "InputFormatError";
+  }
+}
+
 /** `aes-wasm bench` outside a source checkout: bench/ and the peer libraries are not installed. */
 export class BenchUnavailableError extends AesError {
   constructor(message: string) {
@@ -63,7 +74,7 @@ export const EXIT_USAGE = 2;
 /** Exit code for an error; `decrypting` decides whether a bad data length is the data's fault. */
 export function exitCodeFor(e: unknown, decrypting: boolean): number {
   if (e instanceof InterruptedError) return e.signal === "SIGTERM" ? 143 : e.signal === "SIGHUP" ? 129 : 130;
-  if (e instanceof DecryptionError || e instanceof SealFormatError) return EXIT_FAILED;
+  if (e instanceof DecryptionError || e instanceof SealFormatError || e instanceof InputFormatError) return EXIT_FAILED;
   if (e instanceof DataLengthError) return decrypting ? EXIT_FAILED : EXIT_USAGE;
   if (e instanceof UsageError || e instanceof OutputBufferLimitError || e instanceof KeyLengthError || e instanceof IvLengthError ||
     e instanceof UnknownCipherError || e instanceof InputTypeError) return EXIT_USAGE;

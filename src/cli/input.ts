@@ -126,3 +126,69 @@ export async function* pieces(chunks: AsyncIterable<Uint8Array>, size: number): 
   yield { bytes: buf.slice(off, len), last: true };
   buf = new Uint8Array(0);
 }
+
+/**
+ * Reads the first `n` bytes of a stream (fewer only if it ends first: the caller decides what a
+ * short prefix means); the rest of the stream continues after them.
+ */
+export async function splitPrefix(chunks: AsyncIterable<Uint8Array>, n: number): Promise<{ prefix: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
+  const it = chunks[Symbol.asyncIterator]();
+  const prefix = new Uint8Array(n);
+  let have = 0;
+  let leftover: Uint8Array = new Uint8Array(0);
+  let ended = false;
+  while (have < n) {
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    const chunk = r.value as Uint8Array;
+    const take = Math.min(chunk.length, n - have);
+    prefix.set(chunk.subarray(0, take), have);
+    have += take;
+    leftover = chunk.subarray(take);
+  }
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    if (ended) return;
+    if (leftover.length > 0) yield leftover;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value as Uint8Array;
+    }
+  }
+  return { prefix: have === n ? prefix : prefix.slice(0, have), rest: rest() };
+}
+
+/** The same chunks, each counted by `count` as it passes (enc -v: bytes read). */
+export async function* counted(chunks: AsyncIterable<Uint8Array>, count: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    count((chunk as Uint8Array).length);
+    yield chunk as Uint8Array;
+  }
+}
+
+/** Everything a source holds, in one buffer, refused (before reading when the size is known) above `limit`. */
+export async function readAll(chunks: AsyncIterable<Uint8Array>, size: number | null, limit: number, tooLarge: () => Error): Promise<Uint8Array> {
+  if (size !== null && size > limit) throw tooLarge();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of chunks) {
+      const c = chunk as Uint8Array;
+      total += c.length;
+      if (total > limit) throw tooLarge();
+      parts.push(c.slice());
+    }
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    return all;
+  } finally {
+    for (const p of parts) p.fill(0);
+  }
+}

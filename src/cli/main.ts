@@ -4,10 +4,14 @@ import { DecryptionError } from "../errors.js";
 import { flagOption, parseCommandLine, USAGE, type Command } from "./args.js";
 import { benchCommand } from "./bench.js";
 import { blockCommand } from "./block.js";
+import { listCiphers } from "./ciphers.js";
 import { cryptCommand } from "./crypt.js";
+import { encCommand } from "./enc.js";
+import { encDecrypts } from "./enc-args.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor } from "./errors.js";
 import { installCleanup } from "./output.js";
 import { openCommand, sealCommand } from "./seal.js";
+import { version } from "./version.js";
 
 export interface Io {
   out: (line: string) => void;
@@ -22,6 +26,7 @@ const defaultIo: Io = {
 /** What a failed decryption means to the user of each command (the library error is deliberately vague). */
 const DECRYPTION_FAILED: Partial<Record<Command, string>> = {
   decrypt: "decryption failed: wrong key or IV, bad padding or tag, or damaged data; no output kept",
+  enc: "bad decrypt: wrong password, key or IV, bad padding or tag, or damaged data; no output kept",
   open: "authentication failed: the file is damaged, truncated or reordered, or was sealed with another key; no output kept",
 };
 
@@ -29,6 +34,13 @@ const DECRYPTION_FAILED: Partial<Record<Command, string>> = {
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   let command: Command | undefined;
   const prefix = () => `aes-wasm${command ? " " + command : ""}`;
+  // A reader that went away (aes-wasm list | head) is not a crash: lines stop quietly. A data
+  // sink on stdout has its own listener and still fails its run (exit 1, file outputs removed).
+  if (process.stdout.listenerCount("error") === 0) {
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+    });
+  }
   installCleanup({
     onInterrupt(e) {
       io.err(`${prefix()}: ${e.message}`);
@@ -55,6 +67,15 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         }
         io.out(USAGE);
         return EXIT_OK;
+      case "version":
+        io.out(`aes-wasm ${version()}`);
+        return EXIT_OK;
+      case "list":
+        for (const line of listCiphers(flagOption(values, "long"))) io.out(line);
+        return EXIT_OK;
+      case "enc":
+        await encCommand(parsed.argv ?? [], { out: io.out, err: io.err, note: warn });
+        return EXIT_OK;
       case "encrypt":
       case "decrypt":
         await cryptCommand(values, command === "encrypt", warn);
@@ -78,7 +99,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         return EXIT_OK;
     }
   } catch (e) {
-    const decrypting = command === "decrypt" || command === "open";
+    const decrypting = command === "decrypt" || command === "open" || (command === "enc" && encDecrypts(argv.slice(1)));
     const message = e instanceof DecryptionError && command ? DECRYPTION_FAILED[command] ?? e.message : (e as Error).message;
     io.err(`aes-wasm${command ? " " + command : ""}: ${message}`);
     if (e instanceof UsageError && !command) io.err("run aes-wasm --help for usage");

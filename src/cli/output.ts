@@ -290,14 +290,20 @@ function streamSink(stream: NodeJS.WritableStream, name: string): Sink {
   };
 }
 
-/** Opens the sink, runs `body`, then commits; on any error aborts (temp removed) and rethrows. */
-export async function withSink(out: OutputPlan | string | undefined, body: (sink: Sink) => Promise<void>): Promise<void> {
-  const sink = await openSink(out);
+/**
+ * Opens the sink, runs `body`, then commits; on any error aborts (temp removed) and rethrows.
+ * `wrap` puts a layer in front of the sink (enc -a: base64); its commit must flush into the sink
+ * it wraps and then commit that.
+ */
+export async function withSink(out: OutputPlan | string | undefined, body: (sink: Sink) => Promise<void>, wrap?: (sink: Sink) => Sink): Promise<void> {
+  const raw = await openSink(out);
+  const sink = wrap ? wrap(raw) : raw;
   try {
     await body(sink);
     await sink.commit();
   } catch (e) {
     await sink.abort().catch(() => undefined);
+    if (sink !== raw) await raw.abort().catch(() => undefined);
     throw e;
   }
 }

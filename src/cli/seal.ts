@@ -8,7 +8,7 @@ import { integerOption, stringOption, type Parsed } from "./args.js";
 import { SealFormatError } from "./errors.js";
 import { forcedProgress } from "./crypt.js";
 import { gcmAvailable, gcmMode } from "./gcm.js";
-import { openSource, pieces } from "./input.js";
+import { openSource, pieces, splitPrefix } from "./input.js";
 import { readKey } from "./keys.js";
 import { checkOutput, planOutput, precious, withSink, type Precious } from "./output.js";
 import { createProgress } from "./progress.js";
@@ -71,7 +71,10 @@ export async function openCommand(values: Parsed["values"]): Promise<void> {
   try {
     checkOutput(outPath, inputAndKey(source.stats, values));
     const plan = planOutput(outPath);
-    const { header, rest } = await splitHeader(source.chunks);
+    const { prefix: header, rest } = await splitPrefix(source.chunks, SEAL_HEADER_BYTES);
+    if (header.length < SEAL_HEADER_BYTES) {
+      throw new SealFormatError(`not an aes-wasm sealed file (${header.length} bytes, shorter than the ${SEAL_HEADER_BYTES}-byte header)`);
+    }
     progress.advance(header.length);
     const { chunkSize, nonce } = parseHeader(header);
     const k = aesKey(fileKey(master, nonce));
@@ -102,30 +105,4 @@ function inputAndKey(input: Stats | null, values: Parsed["values"]): (Precious |
 
 function checkMasterKey(key: Uint8Array): void {
   if (key.length !== SEAL_KEY_BYTES) throw new UsageError(`key must be ${SEAL_KEY_BYTES} bytes for seal/open (AES-256), got ${key.length}`);
-}
-
-/** Reads the first SEAL_HEADER_BYTES bytes; the rest of the stream continues after them. */
-async function splitHeader(chunks: AsyncIterable<Uint8Array>): Promise<{ header: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
-  const it = chunks[Symbol.asyncIterator]();
-  const header = new Uint8Array(SEAL_HEADER_BYTES);
-  let have = 0;
-  let leftover: Uint8Array = new Uint8Array(0);
-  while (have < SEAL_HEADER_BYTES) {
-    const r = await it.next();
-    if (r.done) throw new SealFormatError(`not an aes-wasm sealed file (${have} bytes, shorter than the ${SEAL_HEADER_BYTES}-byte header)`);
-    const chunk = r.value as Uint8Array;
-    const take = Math.min(chunk.length, SEAL_HEADER_BYTES - have);
-    header.set(chunk.subarray(0, take), have);
-    have += take;
-    leftover = chunk.subarray(take);
-  }
-  async function* rest(): AsyncGenerator<Uint8Array> {
-    if (leftover.length > 0) yield leftover;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value as Uint8Array;
-    }
-  }
-  return { header, rest: rest() };
 }
