@@ -51,8 +51,8 @@ export class IvLengthError extends AesError {
 
 /** Cipher name not one of aes-{128,192,256}-{ecb,cbc,cfb,cfb8,cfb1,ofb,ctr}. */
 export class UnknownCipherError extends AesError {
-  constructor(name: unknown) {
-    super("ERR_AES_UNKNOWN_CIPHER", `unknown cipher ${show(name)}`);
+  constructor(name: unknown, message = `unknown cipher ${show(name)}`) {
+    super("ERR_AES_UNKNOWN_CIPHER", message);
     this.name = "UnknownCipherError";
   }
 }
@@ -68,11 +68,12 @@ export class DataLengthError extends AesError {
 /**
  * Decryption failed (bad padding, bad authentication tag, bad key-wrap integrity value).
  * Deliberately one type with one message, so that the error itself is no padding oracle. No
- * plaintext is released, and a caller's output buffer is left as it was.
+ * plaintext is released, and a caller's output buffer is left as it was. (`message` is for the
+ * node:crypto facade, which says what Node says for its mode: still one message per mode.)
  */
 export class DecryptionError extends AesError {
-  constructor() {
-    super("ERR_AES_DECRYPT", "decryption failed");
+  constructor(message = "decryption failed") {
+    super("ERR_AES_DECRYPT", message);
     this.name = "DecryptionError";
   }
 }

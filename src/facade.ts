@@ -11,11 +11,11 @@ import { cfbStream } from "./modes/cfb.js";
 import { ofbStream } from "./modes/ofb.js";
 import { ctrStreamOnce } from "./modes/ctr.js";
 import { opaque } from "./modes/guard.js";
-import { GcmCipher, GcmDecipher, gcmKeyBits, type GcmCipherName, type GcmCipherOptions } from "./gcm-facade.js";
-import { XtsCipher, xtsKeyBits, type XtsCipherName } from "./xts-facade.js";
-import { WrapCipher, wrapNameOf, type WrapCipherName } from "./wrap-facade.js";
-import { CcmCipher, CcmDecipher, ccmKeyBits, type CcmCipherName, type CcmCipherOptions } from "./ccm-facade.js";
-import { OcbCipher, OcbDecipher, ocbKeyBits, type OcbCipherName, type OcbCipherOptions } from "./ocb-facade.js";
+import { GCM_CIPHER_NAMES, GcmCipher, GcmDecipher, gcmKeyBits, type GcmCipherName, type GcmCipherOptions } from "./gcm-facade.js";
+import { XTS_CIPHER_NAMES, XtsCipher, xtsKeyBits, type XtsCipherName } from "./xts-facade.js";
+import { WRAP_CIPHER_NAMES, WrapCipher, wrapNameOf, type WrapCipherName } from "./wrap-facade.js";
+import { CCM_CIPHER_NAMES, CcmCipher, CcmDecipher, ccmKeyBits, type CcmCipherName, type CcmCipherOptions } from "./ccm-facade.js";
+import { OCB_CIPHER_NAMES, OcbCipher, OcbDecipher, ocbKeyBits, type OcbCipherName, type OcbCipherOptions } from "./ocb-facade.js";
 
 export type CipherName = `aes-${128 | 192 | 256}-${"ecb" | "cbc" | "cfb" | "cfb8" | "cfb1" | "ofb" | "ctr"}`;
 
@@ -112,6 +112,32 @@ export class Cipher {
   }
 }
 
+// OpenSSL's other names for these ciphers, as node:crypto's getCiphers() lists them, in any
+// letter case: aes128/aes192/aes256 are CBC, id-aes{128,192,256}-GCM and -CCM the AEADs. (The
+// key-wrap names and their aliases are wrap-facade.ts's.)
+const CIPHER_ALIAS = /^(?:aes(128|192|256)|id-aes(128|192|256)-(gcm|ccm))$/i;
+
+/** The name createCipheriv dispatches on: an OpenSSL alias resolved, any other name as given. */
+export function resolveCipherAlias(name: string): string {
+  if (typeof name !== "string" || name.charCodeAt(3) === 45 /* "aes-…": no alias */) return name;
+  const m = CIPHER_ALIAS.exec(name);
+  if (!m) return name;
+  return m[1] !== undefined ? `aes-${m[1]}-cbc` : `aes-${m[2]}-${m[3].toLowerCase()}`;
+}
+
+const ALL_CIPHER_NAMES: readonly string[] = [
+  ...CIPHER_NAMES, ...GCM_CIPHER_NAMES, ...CCM_CIPHER_NAMES, ...OCB_CIPHER_NAMES, ...XTS_CIPHER_NAMES, ...WRAP_CIPHER_NAMES,
+  ...([128, 192, 256] as const).flatMap((bits) => [`aes${bits}`, `id-aes${bits}-GCM`, `id-aes${bits}-CCM`]),
+].sort();
+
+/**
+ * The cipher names createCipheriv/createDecipheriv take, as node:crypto's getCiphers() lists
+ * them: OpenSSL's spelling (any letter case is accepted), in Node's (code unit) order.
+ */
+export function getCiphers(): string[] {
+  return [...ALL_CIPHER_NAMES];
+}
+
 /**
  * A cipher object as node:crypto's createCipheriv. For aes-{128,192,256}-gcm the 4th argument
  * takes { authTagLength } and the object has setAAD/getAuthTag (src/gcm-facade.ts).
@@ -124,6 +150,7 @@ export function createCipheriv(name: WrapCipherName, key: Uint8Array, iv: Uint8A
 export function createCipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
 export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | OcbCipher | XtsCipher | WrapCipher;
 export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | OcbCipher | XtsCipher | WrapCipher {
+  name = resolveCipherAlias(name);
   if (gcmKeyBits(name) !== undefined) return new GcmCipher(name, key, iv, options);
   if (ccmKeyBits(name) !== undefined) return new CcmCipher(name, key, iv, options);
   if (ocbKeyBits(name) !== undefined) return new OcbCipher(name, key, iv, options);
@@ -144,6 +171,7 @@ export function createDecipheriv(name: WrapCipherName, key: Uint8Array, iv: Uint
 export function createDecipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
 export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | OcbDecipher | XtsCipher | WrapCipher;
 export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | OcbDecipher | XtsCipher | WrapCipher {
+  name = resolveCipherAlias(name);
   if (gcmKeyBits(name) !== undefined) return new GcmDecipher(name, key, iv, options);
   if (ccmKeyBits(name) !== undefined) return new CcmDecipher(name, key, iv, options);
   if (ocbKeyBits(name) !== undefined) return new OcbDecipher(name, key, iv, options);

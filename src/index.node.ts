@@ -3,4 +3,7 @@
 export * from "./index.js";
 export { FileNonceStore, type FileNonceStoreOptions } from "./nonce/file-store.js";
 export { toNodeTransform } from "./stream/node.js";
+// node:crypto's own shape on Node (Buffer results, encodings, stream.Transform, Node's errors);
+// these names take the place of index.ts's byte-level createCipheriv/createDecipheriv.
+export { createCipheriv, createDecipheriv, Cipheriv, Decipheriv, type BinaryLike, type CipherKey, type CipherEncoding, type NodeCipherOptions } from "./node-facade.js";
 export { sealNodeStream, openNodeStream } from "./stream/seal-node.js";

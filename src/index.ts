@@ -20,7 +20,7 @@ export { OfbMode } from "./modes/ofb.js";
 export { CtrMode, CtrStream, type CtrOptions } from "./modes/ctr.js";
 export type { CipherStream, PaddingOptions } from "./modes/stream.js";
 export type { Padding } from "./padding.js";
-export { createCipheriv, createDecipheriv, Cipher, CIPHER_NAMES, type CipherName } from "./facade.js";
+export { createCipheriv, createDecipheriv, getCiphers, Cipher, CIPHER_NAMES, type CipherName } from "./facade.js";
 export { bytesToHex, hexToBytes } from "./bytes.js";
 export { encryptBlockHex, decryptBlockHex } from "./hex.js";
 export { toTransformStream } from "./stream/web.js";
