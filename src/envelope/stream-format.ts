@@ -176,17 +176,15 @@ export class StreamSealer {
     return this.#header.slice();
   }
 
-  /** Takes plaintext; returns the records it completed (possibly none). */
-  push(data: Uint8Array): Uint8Array[] {
+  /** Takes plaintext; hands each record it completes (possibly none) to `emit`. */
+  push(data: Uint8Array, emit: (record: Uint8Array) => void): void {
     this.#open();
-    const out: Uint8Array[] = [];
     try {
-      this.#chunks.push(asBytes(data, "chunk"), (piece) => out.push(this.#record(piece, false)));
+      this.#chunks.push(asBytes(data, "chunk"), (piece) => emit(this.#record(piece, false)));
     } catch (e) {
       this.abort();
       throw e;
     }
-    return out;
   }
 
   /** Ends the stream: returns the last record (0..chunkSize bytes of plaintext ‖ tag). */
@@ -243,10 +241,13 @@ export class StreamOpener {
     this.#master = master;
   }
 
-  /** Takes sealed bytes; returns the plaintext of the records it completed and verified. */
-  push(data: Uint8Array): Uint8Array[] {
+  /**
+   * Takes sealed bytes; hands the plaintext of each record it completes and verifies to `emit`,
+   * in order, before it looks at the next one (so a later bad record in the same bytes does not
+   * hold back the good ones before it).
+   */
+  push(data: Uint8Array, emit: (plaintext: Uint8Array) => void): void {
     if (this.#done) throw new StateError("sealed stream already finished");
-    const out: Uint8Array[] = [];
     try {
       let src = asBytes(data, "chunk");
       if (this.#records === undefined) {
@@ -254,15 +255,14 @@ export class StreamOpener {
         this.#header.set(src.subarray(0, take), this.#headerFill);
         this.#headerFill += take;
         src = src.subarray(take);
-        if (this.#headerFill < STREAM_HEADER_BYTES) return out;
+        if (this.#headerFill < STREAM_HEADER_BYTES) return;
         this.#start();
       }
-      this.#records!.push(src, (record) => out.push(this.#open(record, false)));
+      this.#records!.push(src, (record) => emit(this.#open(record, false)));
     } catch (e) {
       this.abort();
       throw e;
     }
-    return out;
   }
 
   /** Ends the stream: the last record's plaintext, or DecryptionError if the stream was cut. */

@@ -48,7 +48,7 @@ export function sealNodeStream(masterKey: Uint8Array, options?: SealStreamOption
   const transform = new Transform({
     transform(chunk: Uint8Array, _encoding, callback) {
       withSealer(this, (s) => {
-        for (const record of s.push(chunk)) this.push(record);
+        s.push(chunk, (record) => this.push(record));
       }, callback);
     },
     flush(callback) {
@@ -84,7 +84,7 @@ export function openNodeStream(masterKey: Uint8Array): Transform {
   return new Transform({
     transform(chunk: Uint8Array, _encoding, callback) {
       try {
-        for (const plain of opener.push(chunk)) this.push(plain);
+        opener.push(chunk, (plain) => this.push(plain));
         callback();
       } catch (e) {
         callback(e as Error);

@@ -38,7 +38,7 @@ export function sealStream(masterKey: Uint8Array, options?: SealStreamOptions): 
       controller.enqueue(sealer.header());
     },
     transform(chunk, controller) {
-      for (const record of sealer!.push(chunk)) controller.enqueue(record);
+      sealer!.push(chunk, (record) => controller.enqueue(record));
     },
     flush(controller) {
       controller.enqueue(sealer!.finish());
@@ -61,7 +61,7 @@ export function openStream(masterKey: Uint8Array): TransformStream<Uint8Array, U
   const opener = new StreamOpener(masterKeyCopy(masterKey));
   return new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
-      for (const plain of opener.push(chunk)) controller.enqueue(plain);
+      opener.push(chunk, (plain) => controller.enqueue(plain));
     },
     flush(controller) {
       const last = opener.finish();

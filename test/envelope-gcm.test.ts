@@ -1,0 +1,117 @@
+// The envelope's short-message GCM path (src/envelope/short-gcm.ts: one ECB call for H, E_K(J0)
+// and the keystream, one GHASH call) on its own, against the official vectors it can take
+// (96-bit IV, 128-bit tag, data and AAD up to 4 KiB): every such Wycheproof aes_gcm_test.json
+// case and NIST CAVP gcmEncryptExtIV*/gcmDecrypt* record (FAIL records refused, output
+// untouched), then node:crypto at every length 0..300 with the AAD given in one or two parts.
+// Both backends, every vector on each.
+import { createCipheriv, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { expect, it } from "vitest";
+import { aesKey, DecryptionError, hexToBytes, bytesToHex } from "../src/index.js";
+import { shortGcmOpen, shortGcmSeal, SHORT_GCM_MAX_BYTES } from "../src/envelope/short-gcm.js";
+import { describeEachBackend } from "./helpers/backends.js";
+import { parseRsp, readRsp } from "./helpers/rsp.js";
+
+interface WycheproofAeadTest { tcId: number; key: string; iv: string; aad: string; msg: string; ct: string; tag: string; result: string }
+const wycheproof = JSON.parse(readFileSync(new URL("./vectors/wycheproof/aes_gcm_test.json", import.meta.url), "utf8")) as {
+  testGroups: { ivSize: number; tagSize: number; tests: WycheproofAeadTest[] }[];
+};
+const wycheproofAll = wycheproof.testGroups.flatMap((g) => g.tests.map((t) => ({ ...t, ivSize: g.ivSize, tagSize: g.tagSize })));
+const fits = (iv: number, tag: number, msg: number, aad: number) =>
+  iv === 12 && tag === 16 && msg <= SHORT_GCM_MAX_BYTES && aad <= SHORT_GCM_MAX_BYTES;
+const wycheproofShort = wycheproofAll.filter((t) => fits(t.ivSize / 8, t.tagSize / 8, t.msg.length / 2, t.aad.length / 2));
+
+const CAVP = ["128", "192", "256"].flatMap((b) => [`gcmEncryptExtIV${b}.rsp`, `gcmDecrypt${b}.rsp`]);
+const cavp = new Map(CAVP.map((f) => {
+  const records = parseRsp(`[${f.startsWith("gcmDecrypt") ? "DECRYPT" : "ENCRYPT"}]\n${readRsp(`gcm/${f}`)}`);
+  expect(records.length).toBe(7875);
+  return [f, records.filter((r) => fits(r.fields.IV!.length / 2, r.fields.Tag!.length / 2, r.fields.PT?.length ?? r.fields.CT!.length, r.fields.AAD!.length / 2))];
+}));
+
+/** Seals with the short path; returns ciphertext ‖ tag as hex. `split` cuts the AAD into two parts there. */
+function sealHex(key: ReturnType<typeof aesKey>, iv: Uint8Array, aad: Uint8Array, pt: Uint8Array, split = 0): string {
+  const out = new Uint8Array(pt.length + 16 + 3).fill(0xee);
+  shortGcmSeal(key, iv, split ? [aad.subarray(0, split), aad.subarray(split)] : [aad], pt, out, 3);
+  expect(out.subarray(0, 3)).toEqual(new Uint8Array(3).fill(0xee)); // nothing before `at`
+  return bytesToHex(out.subarray(3));
+}
+
+/** Opens with the short path: the plaintext as hex, or "refused" (and the output is untouched). */
+function openHex(key: ReturnType<typeof aesKey>, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array): string {
+  const out = new Uint8Array(sealed.length - 16).fill(0xee);
+  try {
+    shortGcmOpen(key, iv, [aad], sealed, out);
+  } catch (e) {
+    expect(e).toBeInstanceOf(DecryptionError);
+    expect(out.every((b) => b === 0xee), "output untouched").toBe(true);
+    return "refused";
+  }
+  return bytesToHex(out);
+}
+
+describeEachBackend("short-message GCM", () => {
+  it(`Wycheproof: the ${wycheproofShort.length} cases with a 96-bit IV and 128-bit tag (of ${wycheproofAll.length})`, () => {
+    expect(wycheproofShort.length).toBe(197);
+    const failures: string[] = [];
+    let valid = 0, invalid = 0;
+    for (const t of wycheproofShort) {
+      const key = aesKey(hexToBytes(t.key));
+      const iv = hexToBytes(t.iv);
+      const aad = hexToBytes(t.aad);
+      if (t.result === "valid") {
+        valid++;
+        if (sealHex(key, iv, aad, hexToBytes(t.msg)) !== t.ct + t.tag) failures.push(`tcId ${t.tcId}: seal`);
+        if (openHex(key, iv, aad, hexToBytes(t.ct + t.tag)) !== t.msg) failures.push(`tcId ${t.tcId}: open`);
+      } else {
+        invalid++;
+        if (openHex(key, iv, aad, hexToBytes(t.ct + t.tag)) !== "refused") failures.push(`tcId ${t.tcId}: invalid case opened`);
+      }
+      key.dispose();
+    }
+    expect(failures).toEqual([]);
+    expect([valid, invalid]).toEqual([116, 81]);
+  });
+
+  for (const file of CAVP) {
+    const records = cavp.get(file)!;
+    const decrypt = file.startsWith("gcmDecrypt");
+    it(`CAVP ${file}: all the ${records.length} records with IVlen 96, Taglen 128${decrypt ? " (FAIL refused)" : ""}`, () => {
+      expect(records.length).toBe(375);
+      const failures: string[] = [];
+      let fails = 0;
+      for (let i = 0; i < records.length; i++) {
+        const f = records[i]!.fields;
+        const key = aesKey(hexToBytes(f.Key!));
+        const iv = hexToBytes(f.IV!);
+        const aad = hexToBytes(f.AAD!);
+        if (!decrypt) {
+          if (sealHex(key, iv, aad, hexToBytes(f.PT!), aad.length >> 1) !== f.CT! + f.Tag!) failures.push(`line ${records[i]!.line}: seal`);
+        } else {
+          const got = openHex(key, iv, aad, hexToBytes(f.CT! + f.Tag!));
+          if ("FAIL" in f) fails++;
+          if (got !== ("FAIL" in f ? "refused" : f.PT)) failures.push(`line ${records[i]!.line}: open gave ${got}`);
+        }
+        key.dispose();
+      }
+      expect(failures).toEqual([]);
+      if (decrypt) expect(fails).toBe({ 128: 196, 192: 190, 256: 191 }[file.slice(10, 13)]);
+    });
+  }
+
+  it("node:crypto at every length 0..300 and the 4 KiB edge, AAD 0..300 in one or two parts, every key size", () => {
+    const lengths = [...Array(301).keys(), 1023, 4095, 4096];
+    for (const bits of [128, 192, 256] as const) {
+      const keyBytes = randomBytes(bits / 8);
+      const key = aesKey(keyBytes);
+      for (const n of lengths) {
+        const a = (n * 7) % 301 + (n === 4096 ? 3795 : 0);
+        const iv = randomBytes(12), aad = randomBytes(a), pt = randomBytes(n);
+        const c = createCipheriv(`aes-${bits}-gcm`, keyBytes, iv).setAAD(aad);
+        const expected = Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]).toString("hex");
+        expect(sealHex(key, iv, aad, pt, a % 5), `n=${n} a=${a}`).toBe(expected);
+        expect(openHex(key, iv, aad, Buffer.from(expected, "hex"))).toBe(pt.toString("hex"));
+      }
+      key.dispose();
+    }
+  });
+});
