@@ -11,6 +11,7 @@ import { cfbStream } from "./modes/cfb.js";
 import { ofbStream } from "./modes/ofb.js";
 import { ctrStreamOnce } from "./modes/ctr.js";
 import { opaque } from "./modes/guard.js";
+import type { CheckedLiteral } from "./checked-literal.js";
 import { GCM_CIPHER_NAMES, GcmCipher, GcmDecipher, gcmKeyBits, type GcmCipherName, type GcmCipherOptions } from "./gcm-facade.js";
 import { XTS_CIPHER_NAMES, XtsCipher, xtsKeyBits, type XtsCipherName } from "./xts-facade.js";
 import { WRAP_CIPHER_NAMES, WrapCipher, wrapNameOf, type WrapCipherName } from "./wrap-facade.js";
@@ -138,6 +139,17 @@ export function getCiphers(): string[] {
   return [...ALL_CIPHER_NAMES];
 }
 
+/** OpenSSL's aliases (CIPHER_ALIAS above) as getCiphers() spells them. */
+export type CipherAlias = `aes${128 | 192 | 256}` | `id-aes${128 | 192 | 256}-${"GCM" | "CCM"}`;
+/** Every name createCipheriv/createDecipheriv take: getCiphers() as a type. */
+export type AnyCipherName = CipherName | GcmCipherName | CcmCipherName | OcbCipherName | XtsCipherName | WrapCipherName | CipherAlias;
+/**
+ * The type of a cipher-name argument: a literal must be a name of getCiphers() in any letter
+ * case ("aes-256-cbcx" does not compile); a `string` known only at run time is accepted and
+ * checked by the call (UnknownCipherError).
+ */
+export type CipherNameArg<N extends string> = CheckedLiteral<N, string, Lowercase<N> extends Lowercase<AnyCipherName> ? N : AnyCipherName>;
+
 /**
  * A cipher object as node:crypto's createCipheriv. For aes-{128,192,256}-gcm the 4th argument
  * takes { authTagLength } and the object has setAAD/getAuthTag (src/gcm-facade.ts).
@@ -148,7 +160,7 @@ export function createCipheriv(name: OcbCipherName, key: Uint8Array, iv: Uint8Ar
 export function createCipheriv(name: XtsCipherName, key: Uint8Array, iv: Uint8Array): XtsCipher;
 export function createCipheriv(name: WrapCipherName, key: Uint8Array, iv: Uint8Array): WrapCipher;
 export function createCipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
-export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | OcbCipher | XtsCipher | WrapCipher;
+export function createCipheriv<N extends string>(name: CipherNameArg<N>, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | OcbCipher | XtsCipher | WrapCipher;
 export function createCipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmCipher | CcmCipher | OcbCipher | XtsCipher | WrapCipher {
   name = resolveCipherAlias(name);
   if (gcmKeyBits(name) !== undefined) return new GcmCipher(name, key, iv, options);
@@ -169,7 +181,7 @@ export function createDecipheriv(name: OcbCipherName, key: Uint8Array, iv: Uint8
 export function createDecipheriv(name: XtsCipherName, key: Uint8Array, iv: Uint8Array): XtsCipher;
 export function createDecipheriv(name: WrapCipherName, key: Uint8Array, iv: Uint8Array): WrapCipher;
 export function createDecipheriv(name: CipherName, key: Uint8Array, iv: Uint8Array | null): Cipher;
-export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | OcbDecipher | XtsCipher | WrapCipher;
+export function createDecipheriv<N extends string>(name: CipherNameArg<N>, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | OcbDecipher | XtsCipher | WrapCipher;
 export function createDecipheriv(name: string, key: Uint8Array, iv: Uint8Array | null, options?: GcmCipherOptions): Cipher | GcmDecipher | CcmDecipher | OcbDecipher | XtsCipher | WrapCipher {
   name = resolveCipherAlias(name);
   if (gcmKeyBits(name) !== undefined) return new GcmDecipher(name, key, iv, options);

@@ -60,13 +60,13 @@ export class AesKey implements Reclaimer {
     core.k.expandEncryptionKey(slot, roundKeys, length);
   }
 
-  /** The backend this key lives in. */
+  /** @internal The backend this key lives in. */
   get core(): Core {
     return this.#core;
   }
 
   /**
-   * The key slot address, valid until the caller's synchronous work ends (or while a lease
+   * @internal The key slot address, valid until the caller's synchronous work ends (or while a lease
    * pins the block); throws DisposedError after dispose(). (For modes and tests.)
    */
   get slot(): number {
@@ -83,7 +83,7 @@ export class AesKey implements Reclaimer {
     return this.#disposed;
   }
 
-  /** Makes the decryption round keys available (ECB/CBC decryption, decryptBlock). */
+  /** @internal Makes the decryption round keys available (ECB/CBC decryption, decryptBlock). */
   prepareDecryption(): void {
     const slot = this.slot;
     if (this.#block.decryption) return;
@@ -92,7 +92,7 @@ export class AesKey implements Reclaimer {
   }
 
   /**
-   * A state slot for a stream (`lease.ptr`): the key's own slot if free, else a new one. Either
+   * @internal A state slot for a stream (`lease.ptr`): the key's own slot if free, else a new one. Either
    * is tracked against `owner`: if the owner is collected without releaseState(), the slot is
    * wiped and given back. Give it back with releaseState(lease).
    */
@@ -110,7 +110,7 @@ export class AesKey implements Reclaimer {
   }
 
   /**
-   * Tracks a slot a stream of this key allocated itself (e.g. GCM's GHASH slot, of `size`
+   * @internal Tracks a slot a stream of this key allocated itself (e.g. GCM's GHASH slot, of `size`
    * bytes from the core) like an extra state slot: wiped and freed by releaseState(lease), by
    * dispose(), or when `owner` is collected.
    */
@@ -122,14 +122,18 @@ export class AesKey implements Reclaimer {
     return lease;
   }
 
-  /** Wipes a state slot from acquireState (or adoptSlot) and gives it back. Idempotent; a no-op after dispose(). */
+  /** @internal Wipes a state slot from acquireState (or adoptSlot) and gives it back. Idempotent; a no-op after dispose(). */
   releaseState(lease: Tracked): void {
     if (!lease.live) return; // given back already, or wiped by dispose()
     untrack(lease);
     this.#takeBack(lease);
   }
 
-  /** @internal The lifetime safety net: `lease`'s owner was collected without releaseState(). */
+  /**
+   * The lifetime safety net: `lease`'s owner was collected without releaseState(). Kept in the
+   * public .d.ts (not stripped) because AesKey `implements Reclaimer` there; RECLAIM itself is
+   * not exported, so no caller can reach it.
+   */
   [RECLAIM](lease: Tracked): void {
     if (this.#disposed) return; // dispose() wiped it with the key
     this.#takeBack(lease);
@@ -194,18 +198,18 @@ export class AesKey implements Reclaimer {
   }
 
   /** GCM (SP 800-38D) with an IV of 1 or more bytes (12 is standard and fastest). */
-  gcm(iv: Uint8Array, options?: GcmOptions): GcmMode {
-    return new GcmMode(this, iv, options);
+  gcm<T extends number = number>(iv: Uint8Array, options?: GcmOptions<T>): GcmMode {
+    return new GcmMode(this, iv, options as GcmOptions | undefined); // T only checks literals (checked-literal.ts)
   }
 
   /** OCB3 (RFC 7253) with a nonce of 1..15 bytes (12 is usual). */
-  ocb(nonce: Uint8Array, options?: OcbOptions): OcbMode {
-    return new OcbMode(this, nonce, options);
+  ocb<T extends number = number>(nonce: Uint8Array, options?: OcbOptions<T>): OcbMode {
+    return new OcbMode(this, nonce, options as OcbOptions | undefined);
   }
 
   /** CCM (SP 800-38C, RFC 3610) with a 7..13-byte nonce; one-shot; tags of 4..16 bytes (even). */
-  ccm(nonce: Uint8Array, options?: CcmOptions): CcmMode {
-    return new CcmMode(this, nonce, options);
+  ccm<T extends number = number>(nonce: Uint8Array, options?: CcmOptions<T>): CcmMode {
+    return new CcmMode(this, nonce, options as CcmOptions | undefined);
   }
 
   /** AES-GCM-SIV (RFC 8452) with a 12-byte nonce; 16- or 32-byte keys. Nonce misuse reveals only message equality. */
@@ -224,8 +228,8 @@ export class AesKey implements Reclaimer {
   }
 
   /** AES-CMAC (SP 800-38B, RFC 4493): a streaming MAC, update()* then digest() or verify(tag). */
-  cmac(options?: CmacOptions): Cmac {
-    return new Cmac(this, options);
+  cmac<T extends number = number>(options?: CmacOptions<T>): Cmac {
+    return new Cmac(this, options as CmacOptions | undefined);
   }
 
   /** Encrypts one 16-byte block. */

@@ -27,7 +27,7 @@ import { StringDecoder } from "node:string_decoder";
 import { inspect, types } from "node:util";
 import { DataLengthError, DecryptionError, InputTypeError, IvLengthError, KeyLengthError, StateError, UnknownCipherError, WeakKeyError, type AesError } from "./errors.js";
 import { TagLengthError } from "./aead-errors.js";
-import { createCipheriv as createByteCipher, createDecipheriv as createByteDecipher, getCiphers, resolveCipherAlias } from "./facade.js";
+import { createCipheriv as createByteCipher, createDecipheriv as createByteDecipher, getCiphers, resolveCipherAlias, type CipherNameArg } from "./facade.js";
 import { GcmCipher, GcmDecipher, gcmKeyBits } from "./gcm-facade.js";
 import { CcmCipher, CcmDecipher } from "./ccm-facade.js";
 import { OcbCipher, OcbDecipher, ocbKeyBits } from "./ocb-facade.js";
@@ -242,7 +242,8 @@ function byteCipher(name: unknown, key: unknown, iv: unknown, options: unknown, 
     const authTagLength = uintOption(options, "authTagLength", (m) => new TagLengthError(m));
     const o = byteOptions(authTagLength, options);
     try {
-      const cipher = (decrypt ? createByteDecipher : createByteCipher)(name, k.bytes, v, o) as ByteCipher;
+      // Two calls, not one call of a union of functions: TS drops the generic name overload there.
+      const cipher = (decrypt ? createByteDecipher(name, k.bytes, v, o) : createByteCipher(name, k.bytes, v, o)) as ByteCipher;
       return { cipher, authTagLength };
     } catch (e) {
       throw constructionError(e, name, authTagLength);
@@ -500,7 +501,7 @@ opaque(Decipheriv, "Decipheriv");
  * node:crypto's createCipheriv: every cipher of getCiphers() (OpenSSL names and aliases, any
  * letter case), a Cipheriv that is a stream.Transform, with Node's results and errors.
  */
-export function createCipheriv(name: string, key: CipherKey, iv: BinaryLike | ArrayBuffer | null, options?: NodeCipherOptions): Cipheriv {
+export function createCipheriv<N extends string>(name: CipherNameArg<N>, key: CipherKey, iv: BinaryLike | ArrayBuffer | null, options?: NodeCipherOptions): Cipheriv {
   return new Cipheriv(byteCipher(name, key, iv, options, false), options);
 }
 
@@ -508,6 +509,6 @@ export function createCipheriv(name: string, key: CipherKey, iv: BinaryLike | Ar
  * node:crypto's createDecipheriv. For GCM and OCB, update() returns plaintext that is
  * unauthenticated until final() has returned (as in Node).
  */
-export function createDecipheriv(name: string, key: CipherKey, iv: BinaryLike | ArrayBuffer | null, options?: NodeCipherOptions): Decipheriv {
+export function createDecipheriv<N extends string>(name: CipherNameArg<N>, key: CipherKey, iv: BinaryLike | ArrayBuffer | null, options?: NodeCipherOptions): Decipheriv {
   return new Decipheriv(byteCipher(name, key, iv, options, true), options);
 }

@@ -338,7 +338,7 @@ type Maker = (decrypt: boolean, name: string, key: Uint8Array, nonce: Uint8Array
 const nodeMaker: Maker = (decrypt, name, key, nonce, options) =>
   (decrypt ? nodeDecipher : nodeCipher)(name as "aes-128-ccm", key, nonce as Uint8Array, options as { authTagLength: number }) as unknown as FacadeCipher;
 const ourMaker: Maker = (decrypt, name, key, nonce, options) =>
-  (decrypt ? createDecipheriv : createCipheriv)(name, key, nonce, options as never) as unknown as FacadeCipher;
+  (decrypt ? createDecipheriv(name, key, nonce, options as never) : createCipheriv(name, key, nonce, options as never)) as unknown as FacadeCipher;
 
 /** Whether node:crypto accepts ciphertext `ct` with `tag` (aes-128-ccm, the facade tests' key and nonce). */
 function verifies(ct: Uint8Array, tag: Uint8Array): boolean {

@@ -110,8 +110,8 @@ function gcmStreaming(g: Gen, fast: boolean): void {
     const badTag = !encrypt && g.bool(0.3);
     const s = facade
       ? encrypt
-        ? createCipheriv(name, c.keyBytes, c.iv, { authTagLength: c.effTag, allowShortTags: true })
-        : createDecipheriv(name, c.keyBytes, c.iv, { authTagLength: c.effTag, allowShortTags: true })
+        ? createCipheriv(name as string, c.keyBytes, c.iv, { authTagLength: c.effTag, allowShortTags: true })
+        : createDecipheriv(name as string, c.keyBytes, c.iv, { authTagLength: c.effTag, allowShortTags: true })
       : encrypt ? key.gcm(c.iv, { tagLength: c.effTag, allowShortTags: true }).encryptor() : key.gcm(c.iv, { tagLength: c.effTag, allowShortTags: true }).unverifiedDecryptor();
     // AAD in random pieces, before any data
     const aad = c.effAad ?? new Uint8Array(0);

@@ -10,6 +10,7 @@
 // change). The IO window is split in two halves: half A holds the chunk CTR works on, half B a
 // copy for the MAC (CBC-MAC overwrites its input). Decryption keeps the plaintext in half A
 // when the message fits, else in a private buffer, and releases it only after the tag matched.
+import type { CheckedLiteral } from "../checked-literal.js";
 import { asBytes, outputFor, unaliased } from "../bytes.js";
 import { counterMask } from "../counter.js";
 import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, show } from "../errors.js";
@@ -25,11 +26,14 @@ export const CCM_TAG_LENGTHS: readonly number[] = [4, 6, 8, 10, 12, 14, 16];
 export const CCM_MIN_NONCE_LENGTH = 7;
 export const CCM_MAX_NONCE_LENGTH = 13;
 
-export interface CcmOptions {
+/** A CCM tag length in bytes (even, 4..16). */
+export type CcmTagLength = 16 | 14 | 12 | 10 | 8 | 6 | 4;
+
+export interface CcmOptions<T extends number = number> {
   /** Additional authenticated data: integrity-protected, not encrypted. Default empty. */
   aad?: Uint8Array;
   /** Tag length in bytes: 16 (default), 14, 12, 10, 8, 6 or 4. */
-  tagLength?: number;
+  tagLength?: CheckedLiteral<T, number, CcmTagLength>;
 }
 
 export function checkCcmTagLength(tagLength: unknown): number {

@@ -12,6 +12,7 @@
 // The subkeys are made at digest() from L = E_K(0^128) in the IO window, doubled in place by a
 // mask (no branch on the top bit), XORed into the held-back block and wiped at once: they never
 // exist outside WASM memory, nor longer than the digest() call that needs them.
+import type { CheckedLiteral } from "../checked-literal.js";
 import { asBytes } from "../bytes.js";
 import { show, StateError } from "../errors.js";
 import { TagLengthError } from "../aead-errors.js";
@@ -23,9 +24,12 @@ import { opaque, readOptions } from "./guard.js";
 export const CMAC_MIN_TAG_LENGTH = 8;
 export const CMAC_MAX_TAG_LENGTH = 16;
 
-export interface CmacOptions {
+/** A CMAC tag length in bytes, 8..16. */
+export type CmacTagLength = 16 | 15 | 14 | 13 | 12 | 11 | 10 | 9 | 8;
+
+export interface CmacOptions<T extends number = number> {
   /** Tag length in bytes, 8..16 (default 16): digest() returns the first `tagLength` bytes. */
-  tagLength?: number;
+  tagLength?: CheckedLiteral<T, number, CmacTagLength>;
 }
 
 function checkCmacTagLength(tagLength: unknown): number {

@@ -8,6 +8,7 @@
 // Data path per chunk, through the core's IO window: the bytes of an unfinished GHASH block
 // (kept in the GCM slot's scratch block) are put in front of the chunk, so the CTR kernel
 // and the GHASH kernel each run once over the chunk and no partial block crosses a call.
+import type { CheckedLiteral } from "../checked-literal.js";
 import { asBytes, outputFor, unaliased } from "../bytes.js";
 import { counterMask } from "../counter.js";
 import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, show, StateError } from "../errors.js";
@@ -25,11 +26,14 @@ export const GCM_TAG_LENGTHS: readonly number[] = [16, 15, 14, 13, 12];
 /** Tag lengths that need `allowShortTags` (SP 800-38D Appendix C limits their use). */
 export const GCM_SHORT_TAG_LENGTHS: readonly number[] = [8, 4];
 
-export interface GcmOptions {
+/** A GCM tag length in bytes (4 and 8 need allowShortTags). A literal like 128 (bits) does not compile. */
+export type GcmTagLength = 16 | 15 | 14 | 13 | 12 | 8 | 4;
+
+export interface GcmOptions<T extends number = number> {
   /** Additional authenticated data: integrity-protected, not encrypted. Default empty. */
   aad?: Uint8Array;
   /** Tag length in bytes: 16 (default), 15, 14, 13, 12; or 8, 4 with allowShortTags. */
-  tagLength?: number;
+  tagLength?: CheckedLiteral<T, number, GcmTagLength>;
   /** Permits 8- and 4-byte tags (only for short messages and few forgery attempts; see SP 800-38D Appendix C). */
   allowShortTags?: boolean;
 }

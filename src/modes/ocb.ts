@@ -11,6 +11,7 @@
 // AAD pending in its state slot until more arrive or final() is called (update() returns the
 // whole blocks so far, as node:crypto does). The OCB slot holds the key's L table, offsets,
 // checksum and AAD sum; both slots are lent through the key and wiped at the end.
+import type { CheckedLiteral } from "../checked-literal.js";
 import { asBytes, outputFor, unaliased } from "../bytes.js";
 import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, show, StateError } from "../errors.js";
 import { TagLengthError } from "../aead-errors.js";
@@ -29,11 +30,14 @@ export const OCB_TAG_LENGTHS: readonly number[] = [16, 15, 14, 13, 12, 11, 10, 9
 /** Tag lengths that need `allowShortTags`: RFC 7253 and node:crypto allow them, but each forgery attempt succeeds with probability 2^-(8·tagLength). */
 export const OCB_SHORT_TAG_LENGTHS: readonly number[] = [7, 6, 5, 4, 3, 2, 1];
 
-export interface OcbOptions {
+/** An OCB tag length in bytes (1..7 need allowShortTags). */
+export type OcbTagLength = 16 | 15 | 14 | 13 | 12 | 11 | 10 | 9 | 8 | 7 | 6 | 5 | 4 | 3 | 2 | 1;
+
+export interface OcbOptions<T extends number = number> {
   /** Associated data: integrity-protected, not encrypted. Default empty. */
   aad?: Uint8Array;
   /** Tag length in bytes: 16 (default) down to 8; 7..1 with allowShortTags. */
-  tagLength?: number;
+  tagLength?: CheckedLiteral<T, number, OcbTagLength>;
   /** Permits tags of 7..1 bytes (as node:crypto does; only where forgeries at that rate are acceptable). */
   allowShortTags?: boolean;
 }

@@ -78,7 +78,7 @@ export abstract class KernelStream implements CipherStream {
 
   abstract update(data: Uint8Array, output?: Uint8Array): Uint8Array;
   abstract final(output?: Uint8Array): Uint8Array;
-  /** Encrypts or decrypts a whole message: exactly one update and final into one buffer. */
+  /** @internal Encrypts or decrypts a whole message: exactly one update and final into one buffer (Mode.encrypt/decrypt). */
   abstract oneShot(data: Uint8Array, output?: Uint8Array): Uint8Array;
 
   protected assertOpen(): void {
@@ -180,6 +180,7 @@ export class ByteStream extends KernelStream {
     return out;
   }
 
+  /** @internal */
   oneShot(data: Uint8Array, output?: Uint8Array): Uint8Array {
     try {
       return this.update(data, output);
@@ -188,7 +189,7 @@ export class ByteStream extends KernelStream {
     }
   }
 
-  /** CFB1 only: processes the first `bitLength` bits of `src` (most significant first). */
+  /** @internal CFB1 only (CfbMode.encryptBits): processes the first `bitLength` bits of `src` (most significant first). */
   runBits(src: Uint8Array, dst: Uint8Array, bitLength: number): void {
     this.assertOpen();
     this.run(unaliased(src, dst), dst, 8, bitLength);
@@ -297,6 +298,7 @@ export class BlockStream extends KernelStream {
     }
   }
 
+  /** @internal */
   oneShot(data: Uint8Array, output?: Uint8Array): Uint8Array {
     try {
       const len = byteLengthOf(data);
