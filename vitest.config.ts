@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
 import { engines } from "./test/engines/provider.js";
+import { staticFiles } from "./test/engines/static.js";
 
 const shim = (name: string) => fileURLToPath(new URL(`./test/browser/shims/${name}.ts`, import.meta.url));
 
@@ -66,6 +67,7 @@ export default defineConfig({
       // after the others (groupOrder), so three engines never compete for the CPU at once.
       ...(["firefox", "webkit"] as const).map((browser, i) => ({
         extends: true as const,
+        plugins: [staticFiles()], // the demo and CSP pages, unbundled (test/engines/static.ts)
         server: {
           headers: {
             "Cross-Origin-Opener-Policy": "same-origin",
