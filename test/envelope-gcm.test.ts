@@ -31,7 +31,10 @@ const cavp = new Map(CAVP.map((f) => {
 /** Seals with the short path; returns ciphertext ‖ tag as hex. `split` cuts the AAD into two parts there. */
 function sealHex(key: ReturnType<typeof aesKey>, iv: Uint8Array, aad: Uint8Array, pt: Uint8Array, split = 0): string {
   const out = new Uint8Array(pt.length + 16 + 3).fill(0xee);
-  shortGcmSeal(key, iv, split ? [aad.subarray(0, split), aad.subarray(split)] : [aad], pt, out, 3);
+  // AAD in two parts: the first `split` bytes of a longer array (aad1Length), then the rest.
+  const first = new Uint8Array(split + 5).fill(0x77);
+  first.set(aad.subarray(0, split));
+  shortGcmSeal(key, iv, 0, first, split, aad.subarray(split), pt, out, 3);
   expect(out.subarray(0, 3)).toEqual(new Uint8Array(3).fill(0xee)); // nothing before `at`
   return bytesToHex(out.subarray(3));
 }
@@ -39,8 +42,13 @@ function sealHex(key: ReturnType<typeof aesKey>, iv: Uint8Array, aad: Uint8Array
 /** Opens with the short path: the plaintext as hex, or "refused" (and the output is untouched). */
 function openHex(key: ReturnType<typeof aesKey>, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array): string {
   const out = new Uint8Array(sealed.length - 16).fill(0xee);
+  // The nonce and the sealed bytes at an offset in larger arrays, as the envelope passes them.
+  const ivAt = new Uint8Array(14);
+  ivAt.set(iv, 2);
+  const from = new Uint8Array(sealed.length + 3);
+  from.set(sealed, 3);
   try {
-    shortGcmOpen(key, iv, [aad], sealed, out);
+    shortGcmOpen(key, ivAt, 2, new Uint8Array(0), 0, aad, from, 3, out);
   } catch (e) {
     expect(e).toBeInstanceOf(DecryptionError);
     expect(out.every((b) => b === 0xee), "output untouched").toBe(true);

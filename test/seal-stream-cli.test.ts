@@ -27,7 +27,7 @@ beforeAll(() => {
 afterAll(() => removeDir(dir));
 
 async function web(ts: TransformStream<Uint8Array, Uint8Array>, data: Uint8Array): Promise<Buffer> {
-  return Buffer.from(await new Response(new Blob([data]).stream().pipeThrough(ts)).arrayBuffer());
+  return Buffer.from(await new Response(new Blob([data as BlobPart]).stream().pipeThrough(ts)).arrayBuffer());
 }
 
 async function node(t: ReturnType<typeof sealNodeStream>, data: Uint8Array): Promise<Buffer> {

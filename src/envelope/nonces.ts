@@ -43,8 +43,10 @@ export function drawRandomNonce(key: AesKey, out: Uint8Array, at: number): void 
     globalThis.crypto.getRandomValues(pool);
     poolAt = 0;
   }
-  out.set(pool.subarray(poolAt, poolAt + ENVELOPE_NONCE_BYTES), at);
-  pool.fill(0, poolAt, poolAt + ENVELOPE_NONCE_BYTES); // a nonce is handed out once
+  for (let i = 0; i < ENVELOPE_NONCE_BYTES; i++) {
+    out[at + i] = pool[poolAt + i]!;
+    pool[poolAt + i] = 0; // a nonce is handed out once
+  }
   poolAt += ENVELOPE_NONCE_BYTES;
 }
 

@@ -35,6 +35,8 @@ export interface OpenOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+const NO_SEAL_OPTIONS: Partial<SealOptions> = Object.freeze(Object.create(null) as Partial<SealOptions>);
+const NO_OPEN_OPTIONS: Partial<OpenOptions> = Object.freeze(Object.create(null) as Partial<OpenOptions>);
 
 function checkKey(key: unknown): AesKey {
   if (!(key instanceof AesKey)) throw new InputTypeError(`key must be an AesKey (aesKey(bytes)), got ${show(key)}`);
@@ -61,11 +63,14 @@ const fitsShortPath = (n: number, aad: Uint8Array): boolean =>
 
 /** Encrypts into `out`, whose header (nonce included) is written: ciphertext ‖ tag after it. */
 function encryptInto(key: AesKey, algorithm: EnvelopeAlgorithm, pt: Uint8Array, aad: Uint8Array, out: Uint8Array): void {
+  if (algorithm === "aes-gcm" && fitsShortPath(pt.length, aad)) {
+    shortGcmSeal(key, out, 6, out, ENVELOPE_HEADER_BYTES, aad, pt, out, ENVELOPE_HEADER_BYTES);
+    return;
+  }
   const header = out.subarray(0, ENVELOPE_HEADER_BYTES);
   const nonce = out.subarray(6, ENVELOPE_HEADER_BYTES);
   const body = out.subarray(ENVELOPE_HEADER_BYTES);
   if (algorithm === "aes-gcm-siv") key.gcmSiv(nonce, { aad: joinAad(header, aad) }).encrypt(pt, body);
-  else if (fitsShortPath(pt.length, aad)) shortGcmSeal(key, nonce, [header, aad], pt, out, ENVELOPE_HEADER_BYTES);
   else key.gcm(nonce, { aad: joinAad(header, aad) }).encrypt(pt, body);
 }
 
@@ -79,7 +84,8 @@ export function seal(key: AesKey, plaintext: Uint8Array, options: SealOptions & 
 export function seal(key: AesKey, plaintext: Uint8Array, options?: SealOptions & { nonceSource?: undefined }): Uint8Array;
 export function seal(key: AesKey, plaintext: Uint8Array, options?: SealOptions): Uint8Array | Promise<Uint8Array>;
 export function seal(key: AesKey, plaintext: Uint8Array, options?: SealOptions): Uint8Array | Promise<Uint8Array> {
-  const o = readOptions(options, ["aad", "algorithm", "nonceSource"], "seal options");
+  // No options (the common call): skip making the options copy.
+  const o = options === undefined ? NO_SEAL_OPTIONS : readOptions(options, ["aad", "algorithm", "nonceSource"], "seal options");
   if (o.nonceSource !== undefined) return sealWithSource(key, plaintext, o);
   const k = checkKey(key);
   const algorithm = algorithmOf(o.algorithm, k);
@@ -134,21 +140,21 @@ function checkLengths(algorithm: EnvelopeAlgorithm, n: number, aad: number): voi
  * algorithm).
  */
 export function open(key: AesKey, sealed: Uint8Array, options?: OpenOptions): Uint8Array {
-  const o = readOptions(options, ["aad"], "open options");
+  const o = options === undefined ? NO_OPEN_OPTIONS : readOptions(options, ["aad"], "open options");
   const k = checkKey(key);
   const s = asBytes(sealed, "sealed");
   const algorithm = readHeader(s);
   const aad = o.aad === undefined ? EMPTY : asBytes(o.aad, "aad");
   if (s.length < ENVELOPE_OVERHEAD) throw new DecryptionError();
+  const n = s.length - ENVELOPE_OVERHEAD;
+  if (algorithm === "aes-gcm" && fitsShortPath(n, aad)) {
+    const out = new Uint8Array(n);
+    shortGcmOpen(k, s, 6, s, ENVELOPE_HEADER_BYTES, aad, s, ENVELOPE_HEADER_BYTES, out);
+    return out;
+  }
   const header = s.subarray(0, ENVELOPE_HEADER_BYTES);
   const nonce = s.subarray(6, ENVELOPE_HEADER_BYTES);
   const body = s.subarray(ENVELOPE_HEADER_BYTES);
-  const n = body.length - ENVELOPE_TAG_BYTES;
   if (algorithm === "aes-gcm-siv") return k.gcmSiv(nonce, { aad: joinAad(header, aad) }).decrypt(body);
-  if (fitsShortPath(n, aad)) {
-    const out = new Uint8Array(n);
-    shortGcmOpen(k, nonce, [header, aad], body, out);
-    return out;
-  }
   return k.gcm(nonce, { aad: joinAad(header, aad) }).decrypt(body);
 }
