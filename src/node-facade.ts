@@ -113,13 +113,14 @@ function argType(name: string, expected: string, value: unknown, property = fals
 
 const BYTES_OR_STRING = "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView";
 
-/** Node's getUIntOption: an option that is absent or an unsigned 32-bit integer. */
+/** Node's getUIntOption: an option that is absent (or null) or an unsigned 32-bit integer. */
 function uintOption(options: unknown, name: string, error: (message: string) => AesError): number | undefined {
   const value = own(options, name);
-  if (value !== undefined && (typeof value !== "number" || value >>> 0 !== value)) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || value >>> 0 !== value) {
     throw coded(error(`The property 'options.${name}' is invalid. Received ${inspect(value)}`), "ERR_INVALID_ARG_VALUE");
   }
-  return value as number | undefined;
+  return value;
 }
 
 // ---- inputs as Node takes them ----
@@ -261,6 +262,9 @@ function streamOptions(options: unknown): TransformOptions {
   if (options === null || typeof options !== "object") return DEFAULT_STREAM_OPTIONS;
   const picked = pickOwn(options, STREAM_OPTIONS) as TransformOptions;
   picked.decodeStrings = false; // strings reach _transform with their encoding, as in Node
+  // Node's stream state is made on first use, so an encoding its readable side cannot take
+  // ("buffer": a key's) only fails there; here the stream is made at once and leaves it out.
+  if (picked.encoding !== undefined && !Buffer.isEncoding(picked.encoding)) delete picked.encoding;
   return picked;
 }
 
