@@ -481,7 +481,11 @@ class Pool implements WorkerPool {
   }
 
   private startError(reason: string): WorkerStartError {
-    return new WorkerStartError(`worker script ${this.platform.scriptName(this.workerUrl)} could not start: ${reason}`);
+    // The default script sits next to the pool's module; a bundler that copied the pool into
+    // an app bundle without emitting that file (esbuild does not) leaves it missing.
+    const hint = this.workerUrl === undefined && !/workerUrl/.test(reason)
+      ? " (if a bundler moved or did not emit the pool's worker script, pass its URL as the workerUrl option)" : "";
+    return new WorkerStartError(`worker script ${this.platform.scriptName(this.workerUrl)} could not start: ${reason}${hint}`);
   }
 
   private spawn(index: number, replacement: boolean): Promise<void> {
