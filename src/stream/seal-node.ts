@@ -75,8 +75,8 @@ export function sealNodeStream(masterKey: Uint8Array, options?: SealStreamOption
  * A Transform that opens what sealNodeStream(), sealStream() or `aes-wasm seal` made. Every
  * chunk is verified before its plaintext is pushed; the stream is destroyed with
  * DecryptionError at the first changed, missing, reordered, duplicated or appended record, or
- * a cut (chunks before it have been pushed by then: keep the output provisional until 'finish'
- * without error, e.g. write to a temporary file and rename it). EnvelopeFormatError for a header
+ * a cut (genuine chunks before it may have been pushed by then: keep the output provisional
+ * until 'finish' without error, e.g. write to a temporary file and rename it). EnvelopeFormatError for a header
  * that is not a sealed stream's.
  */
 export function openNodeStream(masterKey: Uint8Array): Transform {

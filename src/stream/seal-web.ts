@@ -19,6 +19,7 @@ export function sealStream(masterKey: Uint8Array, options?: SealStreamOptions): 
   const { chunkSize, nonceSource } = sealStreamOptions(options);
   const master = masterKeyCopy(masterKey);
   let sealer: StreamSealer | undefined;
+  let cancelled = false;
   if (nonceSource === undefined) {
     try {
       sealer = createStreamSealer(master, chunkSize);
@@ -34,6 +35,7 @@ export function sealStream(masterKey: Uint8Array, options?: SealStreamOptions): 
         } finally {
           master.fill(0);
         }
+        if (cancelled) return sealer.abort(); // cancelled while the nonce was on its way
       }
       controller.enqueue(sealer.header());
     },
@@ -44,6 +46,7 @@ export function sealStream(masterKey: Uint8Array, options?: SealStreamOptions): 
       controller.enqueue(sealer!.finish());
     },
     cancel() {
+      cancelled = true;
       master.fill(0);
       sealer?.abort();
     },
@@ -53,7 +56,7 @@ export function sealStream(masterKey: Uint8Array, options?: SealStreamOptions): 
 /**
  * Opens what sealStream() or `aes-wasm seal` made, with the same master key. Every chunk is
  * verified before its plaintext is passed on; the stream errors with DecryptionError if
- * anything was changed, cut, reordered or appended (plaintext of the chunks before it has been
+ * anything was changed, cut, reordered or appended (genuine chunks before it may have been
  * passed on by then: treat the output as incomplete until the stream closes without error).
  * A header that is not a sealed stream's is EnvelopeFormatError.
  */
