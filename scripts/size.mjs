@@ -1,0 +1,173 @@
+// `npm run size`: what an app pays for this library. Bundles three fixed small apps
+// (test/fixtures/bundle-size/: CTR only, GCM only, everything the root exports) with esbuild
+// --minify for browsers (the "browser" export condition: dist/browser/), and prints their
+// gzipped sizes against the targets; then what those bytes are made of, and how big the WASM
+// core would be if it were split per mode. Needs the build (dist/ and build/aes.wasm).
+//
+//   node scripts/size.mjs          the tables
+//   node scripts/size.mjs --json   the app sizes as JSON (test/bundle-size.test.ts)
+//
+// KB here is 1024 bytes; gzip level 9, as a server would send the bundle.
+import { readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const FIXTURES = `${ROOT}test/fixtures/bundle-size/`;
+
+/**
+ * The apps, their targets (issue 15) and their ceilings. A ceiling is the size measured when it
+ * was set plus a little room: test/bundle-size.test.ts fails an app over its ceiling (a
+ * regression), or over its target once `meets` says the target is reached. Lower a ceiling
+ * when a change makes an app smaller; set `meets` when it reaches its target.
+ */
+export const APPS = [
+  { name: "ctr", file: "ctr.mjs", what: "CTR only: aesKey(k).ctr(iv).encrypt(x)", targetKB: 12, ceilingKB: 45, meets: false, uses: [] },
+  { name: "gcm", file: "gcm.mjs", what: "GCM only: key.gcm(iv).encrypt / decrypt", targetKB: 16, ceilingKB: 45, meets: false, uses: ["gcm"] },
+  { name: "all", file: "all.mjs", what: "everything the package root exports", targetKB: 40, ceilingKB: 70, meets: false, uses: ["gcm", "ocb", "ccm", "kw", "gcm-siv", "cmac"] },
+];
+
+const KB = 1024;
+const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
+const kb = (n) => `${(n / KB).toFixed(1)} KB`;
+
+/** A plugin that replaces the modules matching `filter` by `contents` (what a bundle would be without them). */
+const stub = (filter, contents) => ({
+  name: "stub",
+  setup(b) {
+    b.onLoad({ filter }, () => ({ contents, loader: "js" }));
+  },
+});
+const NO_WASM = stub(/[\\/]wasm[\\/]core-bytes\.js$/, 'export const CORE_WASM_BASE64 = "";');
+const NO_REFERENCE = stub(/[\\/]reference[\\/]core\.js$/, 'export function createReferenceCore() { throw new Error("left out"); }');
+
+/** Bundles one app as esbuild --bundle --minify --format=esm --platform=browser would; returns the output bytes. */
+export async function bundle(file, plugins = []) {
+  const result = await build({
+    entryPoints: [FIXTURES + file], bundle: true, minify: true, format: "esm", platform: "browser",
+    target: "es2022", write: false, logLevel: "silent", external: ["node:*"], plugins,
+  });
+  return result.outputFiles[0].contents;
+}
+
+/** Raw and gzipped size of each app. */
+export async function measureApps() {
+  const out = [];
+  for (const app of APPS) {
+    const bytes = await bundle(app.file);
+    out.push({ ...app, raw: bytes.length, gzip: gz(bytes) });
+  }
+  return out;
+}
+
+/**
+ * What an app's gzipped bytes are made of: the embedded WASM (base64), the JS reference core
+ * (the fallback where WebAssembly is blocked), and the rest (the TypeScript layer), measured
+ * by bundling the app without each. Neutral platform (dist/*.js, module by module), where the
+ * reference core is a module of its own.
+ */
+async function breakdown(app) {
+  const neutral = async (plugins) => gz((await build({
+    entryPoints: [FIXTURES + app.file], bundle: true, minify: true, format: "esm", platform: "neutral",
+    mainFields: ["module", "main"], target: "es2022", write: false, logLevel: "silent", external: ["node:*"], plugins,
+  })).outputFiles[0].contents);
+  const whole = await neutral([]);
+  const noWasm = await neutral([NO_WASM]);
+  const noRef = await neutral([NO_REFERENCE]);
+  const neither = await neutral([NO_WASM, NO_REFERENCE]);
+  // The modes an AesKey method makes (key.gcm(), key.ocb()...) are bundled whether the app
+  // calls them or not: a method cannot be tree-shaken. Without the ones this app does not use:
+  const unused = KEY_METHOD_MODES.filter((file) => !app.uses.includes(file));
+  const shaken = unused.length
+    ? await neutral([NO_WASM, NO_REFERENCE, ...unused.map((file) => stub(new RegExp(`[\\\\/]modes[\\\\/]${file}\\.js$`), emptyModule(`dist/modes/${file}.js`)))])
+    : neither;
+  return { whole, wasm: whole - noWasm, reference: whole - noRef, rest: neither, restShaken: shaken };
+}
+
+/** The modules of the modes that AesKey's methods make (key.gcm(), key.ocb()...). */
+const KEY_METHOD_MODES = ["gcm", "ocb", "ccm", "kw", "gcm-siv", "cmac"];
+
+/** A module with the same export names as tsc's output `file`, each an empty stand-in. */
+function emptyModule(file) {
+  const text = readFileSync(ROOT + file, "utf8");
+  const names = new Set();
+  for (const m of text.matchAll(/^export (?:declare )?(?:abstract )?(?:class|function\*?|const|let|var) (\w+)/gm)) names.add(m[1]);
+  for (const m of text.matchAll(/^export \{([^}]*)\}/gm)) for (const n of m[1].split(",")) names.add(n.trim().split(/\s+as\s+/).pop());
+  return [...names].filter(Boolean).map((n) => `export class ${n} {}`).join("\n");
+}
+
+/** The embedded WASM core in other encodings, gzipped (the app carries base64 today). */
+function wasmEncodings() {
+  const wasm = readFileSync(`${ROOT}build/aes.wasm`);
+  const literal = (s) => Buffer.from(`export const W="${s}";`);
+  return {
+    raw: wasm.length,
+    binary: gz(wasm),
+    base64: gz(literal(wasm.toString("base64"))),
+    hex: gz(literal(wasm.toString("hex"))),
+  };
+}
+
+/**
+ * How big the WASM core would be per mode: the built module with only the exports a mode
+ * needs (plus every layout global), its unused functions removed by binaryen. An estimate of
+ * a per-mode split (as hash-wasm ships one module per algorithm); the real split needs
+ * assembly/ to be built per mode.
+ */
+async function wasmSplit() {
+  const { default: binaryen } = await import("binaryen");
+  const bytes = readFileSync(`${ROOT}build/aes.wasm`);
+  const base = ["wipe", "heapBase", "gcmSlotSize", "expandEncryptionKey", "encryptOne"];
+  const groups = {
+    "CTR (key schedule, encryptOne, ctr)": [...base, "ctr"],
+    "GCM (CTR + GHASH)": [...base, "ctr", "ghashSetup", "ghash"],
+    "every export": null,
+  };
+  const out = {};
+  for (const [name, keep] of Object.entries(groups)) {
+    const m = binaryen.readBinary(bytes);
+    if (keep) {
+      const drop = [];
+      for (let i = 0; i < m.getNumExports(); i++) {
+        const e = binaryen.getExportInfo(m.getExportByIndex(i));
+        if (e.kind === binaryen.ExternalFunction && !keep.includes(e.name)) drop.push(e.name);
+      }
+      for (const e of drop) m.removeExport(e);
+    }
+    m.runPasses(["remove-unused-module-elements"]);
+    const b = m.emitBinary();
+    m.dispose();
+    const literal = (encoding) => gz(Buffer.from(`export const W="${Buffer.from(b).toString(encoding)}";`));
+    out[name] = { raw: b.length, gzip: gz(b), base64Gzip: literal("base64"), hexGzip: literal("hex") };
+  }
+  return out;
+}
+
+async function main() {
+  const apps = await measureApps();
+  if (process.argv.includes("--json")) {
+    console.log(JSON.stringify(apps.map(({ name, raw, gzip, targetKB, ceilingKB, meets }) => ({ name, raw, gzip, targetKB, ceilingKB, meets }))));
+    return;
+  }
+  console.log("Apps bundled with esbuild --bundle --minify --platform=browser (test/fixtures/bundle-size/):\n");
+  console.log("| app | minified | gzipped | target | |\n|---|---:|---:|---:|---|");
+  for (const a of apps) {
+    console.log(`| ${a.what} | ${kb(a.raw)} | ${kb(a.gzip)} | ≤ ${a.targetKB} KB | ${a.gzip <= a.targetKB * KB ? "met" : `${kb(a.gzip - a.targetKB * KB)} over`} |`);
+  }
+  console.log("\nWhat the gzipped bytes are (each part measured by bundling the app without it; dist/*.js):\n");
+  console.log("| app | whole | embedded WASM (base64) | JS reference core (fallback) | the rest (TypeScript layer) | the rest without the AesKey-method modes it does not call |\n|---|---:|---:|---:|---:|---:|");
+  for (const a of apps) {
+    const b = await breakdown(a);
+    console.log(`| ${a.name} | ${kb(b.whole)} | ${kb(b.wasm)} | ${kb(b.reference)} | ${kb(b.rest)} | ${kb(b.restShaken)} |`);
+  }
+  const enc = wasmEncodings();
+  console.log(`\nThe WASM core (build/aes.wasm, ${kb(enc.raw)}) gzipped: as a binary .wasm ${kb(enc.binary)}, ` +
+    `as the base64 literal embedded today ${kb(enc.base64)}, as a hex literal ${kb(enc.hex)} (gzip finds the repeats that base64's 6-bit shift hides).`);
+  const split = await wasmSplit();
+  console.log("\nThe WASM core cut down to one mode's exports (binaryen remove-unused-module-elements; an estimate of a per-mode split):\n");
+  console.log("| exports kept | .wasm | gzipped | as base64, gzipped | as hex, gzipped |\n|---|---:|---:|---:|---:|");
+  for (const [name, s] of Object.entries(split)) console.log(`| ${name} | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.base64Gzip)} | ${kb(s.hexGzip)} |`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
