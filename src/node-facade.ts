@@ -114,11 +114,11 @@ function argType(name: string, expected: string, value: unknown, property = fals
 const BYTES_OR_STRING = "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView";
 
 /** Node's getUIntOption: an option that is absent (or null) or an unsigned 32-bit integer. */
-function uintOption(options: unknown, name: string, error: (message: string) => AesError): number | undefined {
+function uintOption(options: unknown, name: string, ErrorClass: new (message: string) => AesError): number | undefined {
   const value = own(options, name);
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "number" || value >>> 0 !== value) {
-    throw coded(error(`The property 'options.${name}' is invalid. Received ${inspect(value)}`), "ERR_INVALID_ARG_VALUE");
+    throw coded(new ErrorClass(`The property 'options.${name}' is invalid. Received ${inspect(value)}`), "ERR_INVALID_ARG_VALUE");
   }
   return value;
 }
@@ -130,31 +130,37 @@ function inputEncoding(encoding: unknown): BufferEncoding {
   return typeof encoding === "string" && Buffer.isEncoding(encoding) ? encoding : "utf8";
 }
 
-/** Bytes of a string or an ArrayBufferView (`owned`: a copy made here, to wipe after use). */
-function dataBytes(data: unknown, encoding: unknown, name: string, expected: string, viewsOnly: boolean): { bytes: Uint8Array; owned: boolean } {
-  if (typeof data === "string") {
-    const enc = inputEncoding(encoding);
-    if (enc.toLowerCase() === "hex" && data.length % 2 !== 0) {
-      throw coded(new InputTypeError(`The argument 'encoding' is invalid for data of length ${data.length}. Received ${inspect(encoding)}`), "ERR_INVALID_ARG_VALUE");
-    }
-    return { bytes: Buffer.from(data, enc), owned: true };
+/** A string's bytes in an input encoding, as Node's cipher methods read it (a copy: wipe it after use). */
+function stringBytes(data: string, encoding: unknown): Buffer {
+  const enc = inputEncoding(encoding);
+  if (enc.toLowerCase() === "hex" && data.length % 2 !== 0) {
+    throw coded(new InputTypeError(`The argument 'encoding' is invalid for data of length ${data.length}. Received ${inspect(encoding)}`), "ERR_INVALID_ARG_VALUE");
   }
-  if (ArrayBuffer.isView(data)) return { bytes: data as Uint8Array, owned: false };
-  if (!viewsOnly && types.isAnyArrayBuffer(data)) return { bytes: new Uint8Array(data), owned: false };
+  return Buffer.from(data, enc);
+}
+
+/** Bytes of a string (a copy, see stringBytes), an ArrayBufferView or (unless `viewsOnly`) an ArrayBuffer. */
+function dataBytes(data: unknown, encoding: unknown, name: string, expected: string, viewsOnly: boolean): Uint8Array {
+  if (typeof data === "string") return stringBytes(data, encoding);
+  if (ArrayBuffer.isView(data)) return data as Uint8Array;
+  if (!viewsOnly && types.isAnyArrayBuffer(data)) return new Uint8Array(data);
   throw argType(name, expected, data);
 }
 
-/** The key's bytes (`owned`: a copy made here from a string or a key object, wiped once expanded). */
-function keyBytes(key: unknown, options: unknown): { bytes: Uint8Array; owned: boolean } {
+/** Whether keyBytes() made a copy (of a string or a key object), to wipe once the key is expanded. */
+const keyCopied = (key: unknown): boolean => !ArrayBuffer.isView(key) && !types.isAnyArrayBuffer(key);
+
+/** The key's bytes as Node takes them. */
+function keyBytes(key: unknown, options: unknown): Uint8Array {
+  if (ArrayBuffer.isView(key)) return key as Uint8Array;
   if (typeof key === "string") {
     const encoding = own(options, "encoding");
     if (encoding !== undefined && typeof encoding !== "string") throw argType("options.encoding", "of type string", encoding, true);
     const enc = encoding === undefined || encoding === "buffer" ? "utf8" : encoding;
     if (!Buffer.isEncoding(enc)) throw coded(new InputTypeError(`Unknown encoding: ${enc}`), "ERR_UNKNOWN_ENCODING");
-    return { bytes: Buffer.from(key, enc), owned: true };
+    return Buffer.from(key, enc);
   }
-  if (ArrayBuffer.isView(key)) return { bytes: key as Uint8Array, owned: false };
-  if (types.isAnyArrayBuffer(key)) return { bytes: new Uint8Array(key), owned: false };
+  if (types.isAnyArrayBuffer(key)) return new Uint8Array(key);
   const keyObject = key instanceof KeyObject ? key : isCryptoKey(key) ? KeyObject.from(key as never) : undefined;
   if (keyObject === undefined) {
     throw argType("key", "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey", key);
@@ -162,7 +168,7 @@ function keyBytes(key: unknown, options: unknown): { bytes: Uint8Array; owned: b
   if (keyObject.type !== "secret") {
     throw coded(new InputTypeError(`Invalid key object type ${keyObject.type}, expected secret.`), "ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE");
   }
-  return { bytes: keyObject.export(), owned: true };
+  return keyObject.export();
 }
 
 function isCryptoKey(key: unknown): boolean {
@@ -173,7 +179,7 @@ function isCryptoKey(key: unknown): boolean {
 /** The IV (null for ECB), as Node takes it: strings as UTF-8. */
 function ivBytes(iv: unknown): Uint8Array | null {
   if (iv === null) return null;
-  return dataBytes(iv, "utf8", "iv", BYTES_OR_STRING, false).bytes;
+  return dataBytes(iv, "utf8", "iv", BYTES_OR_STRING, false);
 }
 
 // ---- the family of a cipher, for the failures Node reports per mode ----
@@ -240,17 +246,17 @@ function byteCipher(name: unknown, key: unknown, iv: unknown, options: unknown, 
   try {
     if (iv === undefined) throw argType("iv", BYTES_OR_STRING, iv);
     const v = ivBytes(iv);
-    const authTagLength = uintOption(options, "authTagLength", (m) => new TagLengthError(m));
+    const authTagLength = uintOption(options, "authTagLength", TagLengthError);
     const o = byteOptions(authTagLength, options);
     try {
       // Two calls, not one call of a union of functions: TS drops the generic name overload there.
-      const cipher = (decrypt ? createByteDecipher(name, k.bytes, v, o) : createByteCipher(name, k.bytes, v, o)) as ByteCipher;
+      const cipher = (decrypt ? createByteDecipher(name, k, v, o) : createByteCipher(name, k, v, o)) as ByteCipher;
       return { cipher, authTagLength };
     } catch (e) {
       throw constructionError(e, name, authTagLength);
     }
   } finally {
-    if (k.owned) k.bytes.fill(0); // expanded into the key slot already
+    if (keyCopied(key)) k.fill(0); // expanded into the key slot already
   }
 }
 
@@ -268,10 +274,80 @@ function streamOptions(options: unknown): TransformOptions {
   return picked;
 }
 
-const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** One empty backing store for every zero-length result (a new ArrayBuffer costs ~0.3 µs). */
+let emptyBacking = new ArrayBuffer(0);
+
+/**
+ * A fresh result of the byte-level facade as a Buffer. Up to 64 bytes it is copied (and the
+ * original wiped): asking a small typed array for its `buffer` moves it out of V8's heap, which
+ * costs more than the copy. A larger one is viewed, not copied.
+ */
+function toBuffer(bytes: Uint8Array): Buffer {
+  const n = bytes.byteLength;
+  if (n > 64) return Buffer.from(bytes.buffer, bytes.byteOffset, n);
+  if (n > 0) {
+    const copy = Buffer.allocUnsafe(n); // every byte written at once
+    copy.set(bytes);
+    bytes.fill(0);
+    return copy;
+  }
+  try {
+    return Buffer.from(emptyBacking, 0, 0);
+  } catch {
+    emptyBacking = new ArrayBuffer(0); // a caller transferred (detached) it
+    return Buffer.from(emptyBacking, 0, 0);
+  }
+}
+
+// ---- the stream, made on first use ----
+// Node's own cipher objects make their stream state only when a stream method first needs it
+// (a "lazy transform"): most are used through update()/final() alone, and a Transform's state
+// costs about a tenth of a short message. The same here wherever Transform can be called on an
+// existing object (Node's streams are functions; a probe checks it once); elsewhere the stream
+// state is made at once.
+
+const kStreamOptions = Symbol("streamOptions");
+const INITIALIZING = Symbol("initializing");
+type Lazy = Record<PropertyKey, unknown>;
+
+function LazyTransform(this: Lazy, options: TransformOptions): void {
+  this[kStreamOptions] = options;
+}
+LazyTransform.prototype = Object.create(Transform.prototype, { constructor: { value: LazyTransform, writable: true, configurable: true } });
+Object.setPrototypeOf(LazyTransform, Transform);
+for (const name of ["_readableState", "_writableState"]) {
+  Object.defineProperty(LazyTransform.prototype, name, {
+    get(this: Lazy) {
+      const options = this[kStreamOptions];
+      if (options === INITIALIZING) return undefined; // read by the constructor before it set it
+      this[kStreamOptions] = INITIALIZING;
+      Reflect.apply(Transform, this, [options]); // sets both states, as own properties (the setter)
+      return this[name];
+    },
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
+    },
+    configurable: true,
+    enumerable: true,
+  });
+}
+
+/** Whether a LazyTransform becomes a working Transform on first use in this runtime. */
+function lazyWorks(): boolean {
+  try {
+    const probe = Reflect.construct(LazyTransform, [{ decodeStrings: false }]) as Transform & Lazy;
+    const state = probe._readableState; // the first use
+    return state !== undefined && Object.hasOwn(probe, "_readableState") && Object.hasOwn(probe, "_writableState") &&
+      probe.readable && probe.writable;
+  } catch {
+    return false;
+  }
+}
+
+const StreamBase = (lazyWorks() ? LazyTransform : Transform) as unknown as typeof Transform;
 
 /** What Cipheriv and Decipheriv share: update/final/setAutoPadding/setAAD and the stream. */
-abstract class NodeCipherBase extends Transform {
+abstract class NodeCipherBase extends StreamBase {
   protected readonly inner: ByteCipher;
   /** The authTagLength option, if one was given. */
   protected readonly authTagLength: number | undefined;
@@ -301,7 +377,8 @@ abstract class NodeCipherBase extends Transform {
   update(data: string, inputEncoding: CipherEncoding | undefined, outputEncoding: CipherEncoding): string;
   update(data: BinaryLike, inputEncoding?: CipherEncoding, outputEncoding?: CipherEncoding | "buffer"): Buffer | string;
   update(data: unknown, inputEncoding?: unknown, outputEncoding?: unknown): Buffer | string {
-    const { bytes, owned } = dataBytes(data, inputEncoding, "data", "of type string or an instance of Buffer, TypedArray, or DataView", true);
+    const owned = typeof data === "string";
+    const bytes = dataBytes(data, inputEncoding, "data", "of type string or an instance of Buffer, TypedArray, or DataView", true);
     try {
       // Checked before the cipher moves on (Node checks after, and loses the chunk's output).
       const decoder = outputEncoding && outputEncoding !== "buffer" ? this.#decoderFor(outputEncoding) : undefined;
@@ -344,8 +421,8 @@ abstract class NodeCipherBase extends Transform {
 
   /** Additional authenticated data (GCM, CCM with { plaintextLength }, OCB). */
   setAAD(aad: BinaryLike | ArrayBuffer, options?: { plaintextLength?: number }): this {
-    const { bytes } = dataBytes(aad, "utf8", "aadbuf", BYTES_OR_STRING, false);
-    const plaintextLength = uintOption(options, "plaintextLength", (m) => new StateError(m));
+    const bytes = dataBytes(aad, "utf8", "aadbuf", BYTES_OR_STRING, false);
+    const plaintextLength = uintOption(options, "plaintextLength", StateError);
     if (this.#done || this.inner.setAAD === undefined) throw invalidState("setAAD");
     if (this.family === "ccm" && plaintextLength === undefined) {
       throw coded(new StateError("options.plaintextLength required for CCM mode with AAD"), "ERR_MISSING_ARGS");
@@ -453,10 +530,9 @@ abstract class NodeCipherBase extends Transform {
 /** A StringDecoder's normalized encoding ('utf8', 'latin1', ...), which @types/node leaves out. */
 const encodingOf = (decoder: StringDecoder): string => (decoder as unknown as { encoding: string }).encoding;
 
-/** A Buffer's bytes through the decoder (wiped afterwards: the string is the caller's copy). */
+/** A fresh result through the decoder (wiped afterwards: the string is the caller's copy). */
 function decoded(decoder: StringDecoder, bytes: Uint8Array, end: boolean): string {
-  const buffer = toBuffer(bytes);
-  const text = end ? decoder.end(buffer) : decoder.write(buffer);
+  const text = end ? decoder.end(bytes as Buffer) : decoder.write(bytes as Buffer);
   bytes.fill(0);
   return text;
 }
@@ -467,7 +543,7 @@ export class Cipheriv extends NodeCipherBase {
   getAuthTag(): Buffer {
     if (!this.done || this.inner.getAuthTag === undefined) throw invalidState("getAuthTag");
     try {
-      return toBuffer(this.inner.getAuthTag());
+      return Buffer.from(this.inner.getAuthTag());
     } catch (e) {
       if (e instanceof StateError) throw invalidState("getAuthTag");
       throw e;
@@ -481,7 +557,7 @@ export class Decipheriv extends NodeCipherBase {
 
   /** The expected tag (GCM, CCM, OCB), once; a string is read in `encoding` (UTF-8 by default). */
   setAuthTag(tag: BinaryLike | ArrayBuffer, encoding?: CipherEncoding): this {
-    const { bytes } = dataBytes(tag, encoding, "buffer", BYTES_OR_STRING, false);
+    const bytes = dataBytes(tag, encoding, "buffer", BYTES_OR_STRING, false);
     if (this.done || this.#tagSet || this.inner.setAuthTag === undefined) throw invalidState("setAuthTag");
     try {
       this.inner.setAuthTag(bytes);

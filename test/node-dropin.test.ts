@@ -563,6 +563,20 @@ describeEachBackend("node:crypto drop-in: the cipher objects are stream.Transfor
     expect(hashes[0]).toBe(hashes[1]);
   });
 
+  it("the stream state is made on first stream use, as node's (update()/final() alone never make it)", async () => {
+    for (const [, api] of SIDES) {
+      const c = api.createCipheriv("aes-128-ctr", K16, IV16);
+      c.update(Buffer.alloc(5));
+      expect(Object.hasOwn(c, "_readableState")).toBe(false);
+      const out: Buffer[] = [];
+      c.on("data", (d: Buffer) => out.push(d));
+      expect(Object.hasOwn(c, "_readableState")).toBe(true);
+      c.end(Buffer.alloc(3));
+      await new Promise((res) => c.on("end", res));
+      expect(Buffer.concat(out).length).toBe(3);
+    }
+  });
+
   it("destroy() before the end wipes the message's key: the object refuses further data (node's keeps going)", () => {
     const c = root.createCipheriv("aes-128-cbc", Buffer.alloc(16), Buffer.alloc(16));
     c.update(Buffer.alloc(20));
