@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { gcmsiv } from "@noble/ciphers/aes.js";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  aesKey, open, seal, AesError, DecryptionError, DisposedError, EnvelopeFormatError, InputTypeError, KeyLengthError,
+  aesKey, open, seal, AesError, DataLengthError, DecryptionError, DisposedError, EnvelopeFormatError, InputTypeError, KeyLengthError,
   KeyUsageLimitError, MemoryNonceStore, NonceSource, StateError, ENVELOPE_OVERHEAD, RANDOM_NONCE_LIMIT, sealCtr, openCtr,
   type AesKey, type EnvelopeAlgorithm,
 } from "../src/index.js";
@@ -178,6 +178,63 @@ describeEachBackend("seal/open", (backend) => {
       expect(() => open(key, new Uint8Array(40))).toThrow(/no AWEN magic/);
       key.dispose();
     });
+  });
+
+  describe("output buffers", () => {
+    for (const algorithm of ["aes-gcm", "aes-gcm-siv"] as const) {
+      it(`${algorithm}: seal into a larger buffer, in place, and overlapping either way; the AAD inside the output`, () => {
+        const keyBytes = randomBytes(32);
+        const key = aesKey(keyBytes);
+        for (const n of [0, 1, 20, 64, ...(fast ? [SHORT_GCM_MAX_BYTES + 5] : [])]) {
+          const pt = randomBytes(n);
+          const aad = randomBytes(7);
+          const check = (sealed: Uint8Array, what: string, withAad = aad) =>
+            expectBytes(referenceOpen(algorithm, keyBytes, sealed, withAad), pt, `${what}, n=${n}`);
+          const big = new Uint8Array(n + 100).fill(0xcc);
+          const r1 = seal(key, pt, { aad, algorithm, output: big.subarray(3) });
+          expect([r1.buffer, r1.byteOffset, r1.length]).toEqual([big.buffer, 3, n + ENVELOPE_OVERHEAD]);
+          expect(big[n + ENVELOPE_OVERHEAD + 3]).toBe(0xcc);
+          check(r1, "larger buffer");
+          for (const [ptAt, outAt] of [[18, 0], [0, 0], [5, 0], [0, 5], [40, 0], [0, 40]]) {
+            const buf = new Uint8Array(n + 100);
+            buf.set(pt, ptAt);
+            check(seal(key, buf.subarray(ptAt, ptAt + n), { aad, algorithm, output: buf.subarray(outAt) }), `plaintext at ${ptAt}, output at ${outAt}`);
+          }
+          const buf = new Uint8Array(n + 100);
+          buf.set(aad, 2);
+          check(seal(key, pt, { aad: buf.subarray(2, 9), algorithm, output: buf }), "AAD inside the output", aad);
+          const small = new Uint8Array(n + ENVELOPE_OVERHEAD - 1).fill(0xcc);
+          const count = randomNonceCount(key);
+          refuses(() => seal(key, pt, { algorithm, output: small }), DataLengthError);
+          expect(small.every((x) => x === 0xcc)).toBe(true);
+          expect(randomNonceCount(key)).toBe(count);
+        }
+        key.dispose();
+      });
+
+      it(`${algorithm}: open into a buffer, in place and overlapping; untouched when refused or too small`, () => {
+        const key = aesKey(randomBytes(16));
+        for (const n of [0, 1, 20, 64, ...(fast ? [SHORT_GCM_MAX_BYTES + 5] : [])]) {
+          const pt = randomBytes(n);
+          const sealed = seal(key, pt, { algorithm });
+          const into = new Uint8Array(n + 10).fill(0xcc);
+          const r = open(key, sealed, { output: into });
+          expect([r.buffer, r.byteOffset, r.length]).toEqual([into.buffer, 0, n]);
+          expectBytes(r, pt);
+          for (const at of [0, 5, 18, 25, 34]) {
+            const copy = sealed.slice();
+            expectBytes(open(key, copy, { output: copy.subarray(at) }), pt, `output at ${at} of the envelope, n=${n}`);
+          }
+          const bad = sealed.slice();
+          bad[bad.length - 1]! ^= 1;
+          const untouched = new Uint8Array(n + 3).fill(0xcc);
+          refuses(() => open(key, bad, { output: untouched }), DecryptionError);
+          expect(untouched.every((x) => x === 0xcc)).toBe(true);
+          if (n > 0) refuses(() => open(key, sealed, { output: new Uint8Array(n - 1) }), DataLengthError);
+        }
+        key.dispose();
+      });
+    }
   });
 
   it("a successful seal and open leave the IO window wiped and every slot given back", () => {
