@@ -8,8 +8,8 @@
 // (exit 1, no output file, no temporary file), a bad magic number, a short header, bad base64.
 // Skipped, with a message, only when openssl is not installed.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createCipheriv, createHash, randomBytes, randomFillSync } from "node:crypto";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBytes } from "./helpers/bytes.js";
@@ -273,12 +273,13 @@ describe.skipIf(!haveOpenssl).concurrent("base64 (-a, -A): openssl's lines, both
       const flags = label.includes("with -A") ? ["-a", "-A"] : ["-a"];
       expectBytes((await okOurs(["enc", "-d", ...args, ...flags], text)).stdout, plain, label);
     }
-    const out = join(dir, "bad-b64.out");
+    const own = mkdtempSync(join(dir, "b64-")); // its own directory: other tests' temporaries do not show here
+    const out = join(own, "bad-b64.out");
     const r = await cli(["enc", "-d", ...args, "-a", "-out", out], { input: Buffer.concat([lines.subarray(0, 100), Buffer.from("*"), lines.subarray(100)]) });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad base64 input/);
     expect(existsSync(out)).toBe(false);
-    expect(leftoverTemps(dir)).toEqual([]);
+    expect(leftoverTemps(own)).toEqual([]);
   });
 });
 
@@ -372,17 +373,47 @@ describe.skipIf(!haveOpenssl).concurrent("empty and large inputs", () => {
   });
 });
 
+describe("past the background flush (every 64 MiB of a file output)", () => {
+  it("72 MiB + 5 bytes of AES-128-CTR, file to file: node:crypto's bytes, nothing left behind", async () => {
+    const size = 72 * 1024 * 1024 + 5;
+    const own = mkdtempSync(join(dir, "huge-"));
+    const pin = join(own, "huge.plain");
+    const pout = join(own, "huge.enc");
+    const key = randomBytes(16);
+    const iv = randomBytes(16);
+    const expected = createHash("sha256");
+    const c = createCipheriv("aes-128-ctr", key, iv);
+    const fd = openSync(pin, "w");
+    const piece = Buffer.alloc(8 << 20);
+    for (let done = 0; done < size; done += piece.length) {
+      randomFillSync(piece);
+      const part = piece.subarray(0, Math.min(piece.length, size - done));
+      writeSync(fd, part);
+      expected.update(c.update(part));
+    }
+    closeSync(fd);
+    const r = await cli(["enc", "-aes-128-ctr", "-K", hex(key), "-iv", hex(iv), "-in", pin, "-out", pout]);
+    expect(r.code, r.stderr).toBe(0);
+    const got = createHash("sha256").update(readFileSync(pout)).digest("hex");
+    expect(got).toBe(expected.digest("hex"));
+    rmSync(pin);
+    rmSync(pout);
+    expect(leftoverTemps(own)).toEqual([]);
+  });
+});
+
 describe.skipIf(!haveOpenssl).concurrent("failures: exit 1, no output file, no temporary file", () => {
   // A fixed salt, password and plaintext whose wrong-password decryption openssl also rejects.
   const salt = "0011223344556677";
   const plain = Buffer.alloc(1000, 0x41);
   const salted = async (args: string[]) => Buffer.concat([SALTED, Buffer.from(salt, "hex"), await okOssl(["enc", ...args, "-S", salt, "-pass", "pass:right"], plain)]);
 
-  it("a wrong password (CBC, ECB; header and -nosalt): bad decrypt, exit 1, nothing kept, an existing output untouched", async () => {
+  it("a wrong password (CBC and ECB, three key derivations): bad decrypt, exit 1, nothing kept, an existing output untouched", async () => {
+    const own = mkdtempSync(join(dir, "wrong-"));
     for (const args of [["-aes-256-cbc", "-pbkdf2"], ["-aes-128-ecb", "-md", "sha1"], ["-aes-192-cbc", "-iter", "7"]]) {
       const file = await salted(args);
       expect((await ossl(["enc", "-d", ...args, "-pass", "pass:wrong"], file)).stderr).toMatch(/bad decrypt/);
-      const out = join(dir, `wrong-${args[0]}.out`);
+      const out = join(own, `wrong-${args[0]}.out`);
       const r = await cli(["enc", "-d", ...args, "-pass", "pass:wrong", "-out", out], { input: file });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/bad decrypt/);
@@ -393,7 +424,7 @@ describe.skipIf(!haveOpenssl).concurrent("failures: exit 1, no output file, no t
       // The right password still works on the same file.
       expectBytes((await okOurs(["enc", "-d", ...args, "-pass", "pass:right"], file)).stdout, plain);
     }
-    expect(leftoverTemps(dir)).toEqual([]);
+    expect(leftoverTemps(own)).toEqual([]);
   });
 
   it("bad magic number, a short header, a truncated CBC body: exit 1, as openssl", async () => {

@@ -10,12 +10,13 @@ import { accessSync, constants } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { addToCounter } from "../counter.js";
 import { DecryptionError, IvLengthError, KeyLengthError } from "../errors.js";
-import { createCipheriv, createDecipheriv } from "../facade.js";
 import { flagOption, integerOption, stringOption, type Parsed } from "./args.js";
 import { cipherSpec, type CipherSpec } from "./ciphers.js";
 import { InputFormatError, OutputBufferLimitError, UsageError } from "./errors.js";
 import { GCM_TAG_BYTES, gcmStream } from "./gcm.js";
-import { openSource, pieces, readAll, splitPrefix, type Source } from "./input.js";
+import { openSource, readAll, splitPrefix, type Source } from "./input.js";
+import { bufferReader, modeStream, pipeThrough } from "./pipeline.js";
+import { runWhole } from "./whole.js";
 import { hexOption, readKey } from "./keys.js";
 import { checkOutput, planOutput, precious, withSink, type OutputPlan, type Sink } from "./output.js";
 import { createProgress, type Progress } from "./progress.js";
@@ -181,11 +182,14 @@ async function writePrefix(sink: Sink, io: CryptIo): Promise<void> {
   await io.afterPrefix?.();
 }
 
-/** Single-threaded: the node:crypto-shaped facade, one input chunk at a time. */
+/** Single-threaded: the mode's stream with reads, cipher and writes overlapped (pipeline.ts). */
 async function streamThrough(job: CryptJob, source: Source, sink: Sink, progress: Progress): Promise<void> {
-  const cipher = (job.encrypt ? createCipheriv : createDecipheriv)(job.spec.name, job.key, job.iv);
-  cipher.setAutoPadding(job.pad);
-  await pump(cipher, source, sink, progress);
+  const { cipher, dispose } = modeStream(job.spec, job.key, job.iv, job.pad, job.encrypt);
+  try {
+    await pipeThrough(cipher, source.chunks, sink, progress);
+  } finally {
+    dispose();
+  }
 }
 
 /** Every input chunk through update(), then final(); output written as it comes. */
@@ -201,34 +205,52 @@ async function pump(cipher: { update(d: Uint8Array): Uint8Array; final(): Uint8A
 }
 
 /**
- * CTR over the worker pool: the input is cut into POOL_CHUNK pieces, piece i starting at counter
+ * CTR over the worker pool: the input is read in POOL_CHUNK pieces, piece i starting at counter
  * block iv + i*POOL_CHUNK/16 (the 128-bit rule OpenSSL uses), so the output equals one long
- * CTR run. Two jobs in flight: the next piece is read while the pool works on the last.
+ * CTR run. Each piece is read straight into one of three buffers and encrypted there in place
+ * (the pool's `output` option); two jobs are in flight (one can start while the other's result
+ * is written), writes go out in order, and a buffer is read into again only once its write is
+ * done. The buffers are wiped at the end.
  */
 async function ctrOnPool(job: CryptJob, source: Source, sink: Sink, progress: Progress): Promise<void> {
   const { createPool } = await import("../parallel/pool.js");
   const pool = await createPool({ size: job.threads });
+  const bufs = [0, 1, 2].map(() => new Uint8Array(POOL_CHUNK));
+  const free: Promise<void>[] = bufs.map(() => Promise.resolve());
+  const inFlight: { done: Promise<Uint8Array>; n: number; slot: number }[] = [];
+  let writes: Promise<void> = Promise.resolve();
+  const read = bufferReader(source.chunks);
+  /** The oldest job's result goes to the sink (queued after the writes before it). */
+  const retire = async () => {
+    const { done, n, slot } = inFlight.shift()!;
+    const out = await done;
+    writes = writes.then(() => sink.write(out));
+    free[slot] = writes;
+    writes.catch(() => undefined); // rethrown by the next await of it
+    progress.advance(n);
+  };
   try {
     let blocks = 0n;
-    let pending: { out: Promise<Uint8Array>; n: number } | null = null;
-    const drain = async () => {
-      if (!pending) return;
-      const { out, n } = pending;
-      pending = null;
-      await sink.write(await out);
-      progress.advance(n);
-    };
-    for await (const piece of pieces(source.chunks, POOL_CHUNK)) {
-      if (piece.bytes.length === 0) break;
+    for (let i = 0; ; i++) {
+      const slot = i % bufs.length;
+      await free[slot];
+      const n = await read(bufs[slot]);
+      if (n === 0) break;
       const counter = addToCounter(job.iv!, blocks, 128);
-      blocks += BigInt(Math.ceil(piece.bytes.length / 16)); // only the last piece may be partial
-      const out = pool.encrypt(job.spec.name, job.key, counter, piece.bytes);
-      out.catch(() => undefined); // awaited in drain(); this keeps an early failure from being "unhandled"
-      await drain();
-      pending = { out, n: piece.bytes.length };
+      blocks += BigInt(Math.ceil(n / 16)); // only the last piece may be partial
+      const piece = bufs[slot].subarray(0, n);
+      const done = pool.encrypt(job.spec.name, job.key, counter, piece, { output: piece });
+      done.catch(() => undefined); // awaited in retire(); this keeps an early failure from being "unhandled"
+      inFlight.push({ done, n, slot });
+      if (inFlight.length >= 2) await retire();
+      if (n < POOL_CHUNK) break;
     }
-    await drain();
+    while (inFlight.length > 0) await retire();
+    await writes;
   } finally {
+    await Promise.allSettled(inFlight.map((j) => j.done));
+    await writes.catch(() => undefined);
+    for (const b of bufs) b.fill(0);
     await pool.close();
   }
 }
@@ -244,9 +266,7 @@ async function wholeMessage(job: CryptJob, io: CryptIo): Promise<void> {
   const data = await readAll(io.source.chunks, io.source.size, WHOLE_MESSAGE_LIMIT, tooLarge);
   let out: Uint8Array;
   try {
-    const cipher = (job.encrypt ? createCipheriv : createDecipheriv)(spec.name, job.key, job.iv);
-    out = cipher.update(data);
-    cipher.final();
+    out = runWhole(spec, job.key, job.iv, job.encrypt, data);
   } finally {
     data.fill(0);
   }
@@ -262,7 +282,7 @@ async function wholeMessage(job: CryptJob, io: CryptIo): Promise<void> {
 }
 
 async function gcmEncrypt(job: CryptJob, source: Source, sink: Sink, progress: Progress): Promise<void> {
-  const cipher = gcmStream(job.spec.name, job.key, job.iv!, true);
+  const cipher = await gcmStream(job.spec.name, job.key, job.iv!, true);
   if (job.aad) cipher.setAAD(job.aad);
   await pump(cipher, source, sink, progress);
   await sink.write(cipher.getAuthTag());
@@ -280,7 +300,7 @@ async function gcmEncrypt(job: CryptJob, source: Source, sink: Sink, progress: P
  */
 async function gcmDecrypt(job: CryptJob, io: CryptIo): Promise<void> {
   const { source, plan, outPath, progress } = io;
-  const cipher = gcmStream(job.spec.name, job.key, job.iv!, false);
+  const cipher = await gcmStream(job.spec.name, job.key, job.iv!, false);
   if (job.aad) cipher.setAAD(job.aad);
   const decryptAll = async (emit: (bytes: Uint8Array) => Promise<void>) => {
     let held = new Uint8Array(0);

@@ -13,7 +13,7 @@ import { cipherSpec, encCipherList, type CipherSpec } from "./ciphers.js";
 import { checkIv, runCrypt, type CryptJob } from "./crypt.js";
 import { ENC_USAGE, parseEncArgs, type EncOptions } from "./enc-args.js";
 import { InputFormatError, UsageError } from "./errors.js";
-import { counted, openSource, splitPrefix, type Source } from "./input.js";
+import { counted, FileChunks, openSource, splitPrefix, type Source } from "./input.js";
 import {
   DEFAULT_DIGEST, DEFAULT_PBKDF2_ITERATIONS, DEPRECATED_KDF_WARNING, SALT_BYTES, SALT_HEADER_BYTES,
   bytesToKeyIv, digestName, pbkdf2KeyIv, saltHeader, saltOfHeader,
@@ -67,7 +67,10 @@ export async function encCommand(argv: readonly string[], io: EncIo): Promise<vo
     const plan = planOutput(o.out);
     let bytesRead = 0;
     let bytesWritten = 0;
-    let chunks: AsyncIterable<Uint8Array> = counted(source.chunks, (n) => (bytesRead += n));
+    // A file is read by position (FileChunks: the hot path reads it straight into its buffers),
+    // which counts its own bytes; anything else is counted as it passes.
+    const file = source.chunks instanceof FileChunks ? source.chunks : null;
+    let chunks: AsyncIterable<Uint8Array> = file ?? counted(source.chunks, (n) => (bytesRead += n));
     let size = source.size;
     if (!o.encrypt && o.base64) {
       chunks = decodeBase64(chunks);
@@ -107,6 +110,7 @@ export async function encCommand(argv: readonly string[], io: EncIo): Promise<vo
       progress.done();
     }
     if (o.verbose) {
+      if (file) bytesRead = file.consumed;
       io.err(`bytes read   : ${String(bytesRead).padStart(8)}`);
       io.err(`bytes written: ${String(bytesWritten).padStart(8)}`);
     }

@@ -1,7 +1,6 @@
 // The CLI's view of AES-GCM, which lands in the library separately (src/modes/gcm.ts): found
 // at run time, so the CLI builds and its other commands work before it exists, and seal/open
 // and the -gcm cipher names say plainly why they cannot run yet.
-import { createCipheriv, createDecipheriv } from "../facade.js";
 import { AesKey } from "../key.js";
 import { UsageError } from "./errors.js";
 
@@ -43,8 +42,10 @@ export function gcmMode(key: AesKey, iv: Uint8Array, options: GcmOptions, what: 
   return (key as KeyWithGcm).gcm(iv, options);
 }
 
-export function gcmStream(name: string, key: Uint8Array, iv: Uint8Array, encrypt: boolean): GcmStream {
+/** The facade is loaded only here, on demand: the other commands start without its modules. */
+export async function gcmStream(name: string, key: Uint8Array, iv: Uint8Array, encrypt: boolean): Promise<GcmStream> {
   requireGcm(name);
+  const { createCipheriv, createDecipheriv } = await import("../facade.js");
   const make = (encrypt ? createCipheriv : createDecipheriv) as unknown as GcmFactory;
   return make(name, key, iv, { authTagLength: GCM_TAG_BYTES });
 }

@@ -7,7 +7,7 @@
 // (exit 1, no output kept) rather than a shorter output that looks complete. Files that report
 // size 0 (procfs and the like, or an empty file) are read to their end.
 import { fstatSync, type Stats } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { InputChangedError, UsageError } from "./errors.js";
 
 export interface Source {
@@ -19,7 +19,7 @@ export interface Source {
   close(): Promise<void>;
 }
 
-const READ_CHUNK = 1 << 20;
+export const READ_CHUNK = 1 << 20;
 
 export async function openSource(inPath: string | undefined): Promise<Source> {
   if (inPath === undefined || inPath === "-") {
@@ -39,12 +39,14 @@ export async function openSource(inPath: string | undefined): Promise<Source> {
     await fh.close();
     throw new UsageError(`--in ${inPath} is a directory`);
   }
-  const regular = stats.isFile() && stats.size > 0;
-  const options = Object.assign(Object.create(null) as Record<string, unknown>,
-    regular ? { highWaterMark: READ_CHUNK, autoClose: true, start: 0, end: stats.size - 1 } : { highWaterMark: READ_CHUNK, autoClose: true });
+  if (stats.isFile() && stats.size > 0) {
+    const chunks = new FileChunks(fh, stats.size, inPath);
+    return { chunks, size: stats.size, stats, close: () => fh.close().catch(() => undefined) };
+  }
+  const options = Object.assign(Object.create(null) as Record<string, unknown>, { highWaterMark: READ_CHUNK, autoClose: true });
   const stream = fh.createReadStream(options);
   return {
-    chunks: regular ? exactly(stream, stats.size, inPath) : stream,
+    chunks: stream,
     size: stats.isFile() ? stats.size : null,
     stats,
     close: async () => {
@@ -52,6 +54,58 @@ export async function openSource(inPath: string | undefined): Promise<Source> {
       await fh.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * A regular file of known size, read by position: exactly `size` bytes (a file that grows is
+ * not followed; one that shrinks is an InputChangedError). Iterated, it yields fresh chunks
+ * with one read ahead; readInto() lets the hot path (pipeline.ts) read into its own reusable
+ * buffers instead. A wrapper around the chunks (a header cut off, base64) is a new iterable
+ * without readInto, so the hot path can only take the bytes straight from the file.
+ */
+export class FileChunks implements AsyncIterable<Uint8Array> {
+  #next = 0;
+
+  constructor(private readonly fh: FileHandle, readonly size: number, private readonly path: string) {}
+
+  /** Bytes handed out so far (enc -v: "bytes read"). */
+  get consumed(): number {
+    return this.#next;
+  }
+
+  /** Fills `into` from the next unread bytes (fewer only at the end); 0 once all `size` bytes are read. */
+  async readInto(into: Uint8Array): Promise<number> {
+    const at = this.#next;
+    const want = Math.min(into.length, this.size - at);
+    if (want <= 0) return 0;
+    this.#next = at + want; // claimed now: reads may overlap, each has its own range
+    let got = 0;
+    while (got < want) {
+      const { bytesRead } = await this.fh.read(into, got, want - got, at + got);
+      if (bytesRead === 0) {
+        throw new InputChangedError(`input ${this.path} changed while it was read: ${at + got} of the ${this.size} bytes it had when opened`);
+      }
+      got += bytesRead;
+    }
+    return got;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    let buf = new Uint8Array(Math.min(READ_CHUNK, this.size));
+    let next = this.readInto(buf);
+    try {
+      for (;;) {
+        const n = await next;
+        if (n === 0) return;
+        const current = buf;
+        buf = new Uint8Array(Math.min(READ_CHUNK, this.size));
+        next = this.readInto(buf);
+        yield current.subarray(0, n);
+      }
+    } finally {
+      next.catch(() => undefined); // a read ahead that the consumer no longer wants
+    }
+  }
 }
 
 /** The stream's bytes, stopping after `limit`. */
@@ -66,16 +120,6 @@ async function* atMost(chunks: AsyncIterable<Uint8Array>, limit: number): AsyncG
     left -= c.length;
     yield c;
   }
-}
-
-/** A read bounded to `size` bytes (the read stream's `end`) that must deliver all of them. */
-async function* exactly(chunks: AsyncIterable<Uint8Array>, size: number, path: string): AsyncGenerator<Uint8Array> {
-  let got = 0;
-  for await (const chunk of chunks) {
-    got += (chunk as Uint8Array).length;
-    yield chunk as Uint8Array;
-  }
-  if (got !== size) throw new InputChangedError(`input ${path} changed while it was read: ${got} of the ${size} bytes it had when opened`);
 }
 
 export interface Piece {
@@ -132,6 +176,12 @@ export async function* pieces(chunks: AsyncIterable<Uint8Array>, size: number): 
  * short prefix means); the rest of the stream continues after them.
  */
 export async function splitPrefix(chunks: AsyncIterable<Uint8Array>, n: number): Promise<{ prefix: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
+  if (chunks instanceof FileChunks) {
+    // Read by position: the rest is the same file reader, still the hot path's (pipeline.ts).
+    const prefix = new Uint8Array(n);
+    const got = await chunks.readInto(prefix);
+    return { prefix: got === n ? prefix : prefix.slice(0, got), rest: chunks };
+  }
   const it = chunks[Symbol.asyncIterator]();
   const prefix = new Uint8Array(n);
   let have = 0;
