@@ -9,14 +9,14 @@
 // unverified plaintext. Both backends (the js one with shorter inputs).
 import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Readable, Writable } from "node:stream";
+import { Readable, Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { describe, expect, it } from "vitest";
 import {
   aesKey, createDecipheriv, openStream, sealStream, toTransformStream, AesError, DecryptionError, EnvelopeFormatError,
   InputTypeError, KeyLengthError, MemoryNonceStore, NonceSource, StateError, type AesKey,
 } from "../src/index.js";
-import { openNodeStream, sealNodeStream } from "../src/index.node.js";
+import { openNodeStream, sealNodeStream, toNodeTransform } from "../src/index.node.js";
 import { StreamOpener, StreamSealer } from "../src/envelope/stream-format.js";
 import { describeEachBackend } from "./helpers/backends.js";
 import { expectBytes } from "./helpers/bytes.js";
@@ -346,7 +346,7 @@ describe("sealed streams: options, NonceSource, keys", () => {
   });
 });
 
-describe("toTransformStream and unverified plaintext", () => {
+describe("toTransformStream / toNodeTransform and unverified plaintext", () => {
   it("refuses GCM and OCB decryptors (pointing to openStream), takes their encryptors", () => {
     const key = aesKey(randomBytes(16));
     const iv = randomBytes(12);
@@ -357,7 +357,9 @@ describe("toTransformStream and unverified plaintext", () => {
     for (const d of decryptors) {
       expect(() => toTransformStream(d)).toThrow(InputTypeError);
       expect(() => toTransformStream(d)).toThrow(/openStream/);
+      expect(() => toNodeTransform(d)).toThrow(InputTypeError); // the Node adapter keeps the same rule
     }
+    expect(toNodeTransform(key.gcm(iv).encryptor())).toBeInstanceOf(Transform);
     expect(toTransformStream(key.gcm(iv).encryptor())).toBeInstanceOf(TransformStream);
     expect(toTransformStream(key.ctr(randomBytes(16)).decryptor())).toBeInstanceOf(TransformStream);
     key.dispose();

@@ -2,8 +2,10 @@
 // ('aes-wasm/node-stream') so browser bundles never see node:stream.
 import { Transform } from "node:stream";
 import type { CipherStream } from "../modes/stream.js";
+import { refuseUnverified } from "./unverified.js";
 
 export function toNodeTransform(cipher: CipherStream): Transform {
+  refuseUnverified(cipher, "toNodeTransform()");
   let ended = false;
   return new Transform({
     transform(chunk: Uint8Array, _encoding, callback) {

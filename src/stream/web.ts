@@ -1,29 +1,10 @@
 // WHATWG TransformStream adapter over update()/final(): works in browsers, Deno and Node.
 import { asBytes } from "../bytes.js";
-import { InputTypeError } from "../errors.js";
-import { GcmDecipher } from "../gcm-facade.js";
-import { GcmUnverifiedDecryptor } from "../modes/gcm.js";
-import { OcbUnverifiedDecryptor } from "../modes/ocb.js";
 import type { CipherStream } from "../modes/stream.js";
-import { OcbDecipher } from "../ocb-facade.js";
-
-/**
- * GCM and OCB decryptors release plaintext from update() that only final() authenticates: a
- * stream would hand it to the consumer before the tag is checked. Refused rather than buffered
- * to the end: buffering a stream of unknown length has no memory bound, and openStream()
- * verifies chunk by chunk in constant memory.
- */
-function refuseUnverified(cipher: CipherStream): void {
-  if (cipher instanceof GcmUnverifiedDecryptor || cipher instanceof GcmDecipher
-    || cipher instanceof OcbUnverifiedDecryptor || cipher instanceof OcbDecipher) {
-    throw new InputTypeError("toTransformStream() does not take a GCM/OCB decryptor: it would pass on plaintext "
-      + "before the tag is checked. Use sealStream()/openStream() (each chunk verified first), or decrypt "
-      + "the whole message with key.gcm(iv).decrypt()");
-  }
-}
+import { refuseUnverified } from "./unverified.js";
 
 export function toTransformStream(cipher: CipherStream): TransformStream<Uint8Array, Uint8Array> {
-  refuseUnverified(cipher);
+  refuseUnverified(cipher, "toTransformStream()");
   let ended = false;
   const end = () => {
     if (ended) return;
