@@ -4,7 +4,7 @@
 // Plus what item 2 of issue 18 added: --version, `list`, the IV that raw `encrypt` draws when
 // none is given (printed on stderr, or written in front with --prepend-iv), key wrap through
 // encrypt/decrypt with the standard IV.
-import { randomBytes } from "node:crypto";
+import { createCipheriv, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,18 +23,44 @@ beforeAll(() => {
   writeFileSync(plainFile, randomBytes(4096));
   keyFile = join(dir, "k.key");
   writeFileSync(keyFile, hex(randomBytes(32)) + "\n");
+  cmacMsg = join(dir, "empty.msg");
+  writeFileSync(cmacMsg, "");
+  CMAC_OF_EMPTY_K16 = cmacOfEmpty(Buffer.from(K16, "hex"));
 });
 afterAll(() => removeDir(dir));
 
 const K16 = "00112233445566778899aabbccddeeff";
+/** AES-CMAC under K16 of the empty message, from node:crypto below (an independent computation). */
+let CMAC_OF_EMPTY_K16 = "";
+let cmacMsg = "";
 const IV = "0f0e0d0c0b0a09080706050403020100";
+
+/** CMAC(K, "") = AES_K(K1 ^ 0x80 0..0) (RFC 4493: the empty message is one padded, incomplete block), by node:crypto's AES. */
+function cmacOfEmpty(key: Buffer): string {
+  const aes = (b: Buffer) => {
+    const c = createCipheriv("aes-128-ecb", key, null);
+    c.setAutoPadding(false);
+    return Buffer.concat([c.update(b), c.final()]);
+  };
+  const dbl = (b: Buffer) => {
+    const out = Buffer.alloc(16);
+    for (let i = 0; i < 16; i++) out[i] = ((b[i] << 1) | (i < 15 ? b[i + 1] >> 7 : 0)) & 0xff;
+    if (b[0] & 0x80) out[15] ^= 0x87;
+    return out;
+  };
+  const k2 = dbl(dbl(aes(Buffer.alloc(16))));
+  const block = Buffer.alloc(16);
+  block[0] = 0x80;
+  for (let i = 0; i < 16; i++) block[i] ^= k2[i];
+  return aes(block).toString("hex");
+}
 
 /** The options of each command's section of the main help text. */
 function helpOptions(help: string): Map<string, Set<string>> {
   const sections = new Map<string, Set<string>>();
   let current: string[] = [];
   for (const line of help.split("\n")) {
-    const head = /^ {2}(encrypt\|decrypt|enc|<cipher>|seal|open|block|list|selftest|bench|--version)(?: |$)/.exec(line);
+    const head = /^ {2}(encrypt\|decrypt|enc|<cipher>|seal|open|cmac|block|list|selftest|bench|--version)(?: |$)/.exec(line);
     if (head) current = head[1] === "encrypt|decrypt" ? ["encrypt", "decrypt"] : [head[1]];
     if (/^ {2}Without --in/.test(line)) current = ["encrypt", "decrypt", "seal", "open"]; // the notes: --in/--out/--progress for the file commands
     for (const c of current) {
@@ -76,6 +102,13 @@ function useOf(command: string, option: string): string[] | null {
       "--progress": ["open", "--key-file", keyFile, "--progress", "--in", sealed, "--out", out()],
       "--no-progress": ["open", "--key-file", keyFile, "--no-progress", "--in", sealed, "--out", out()],
     },
+    cmac: {
+      "--key": ["cmac", "--key", K16, "--in", plainFile],
+      "--key-file": ["cmac", "--key-file", keyFile, "--in", plainFile],
+      "--in": ["cmac", "--key", K16, "--in", plainFile],
+      "--verify": ["cmac", "--key", K16, "--in", cmacMsg, "--verify", CMAC_OF_EMPTY_K16],
+      "--tag-length": ["cmac", "--key", K16, "--in", plainFile, "--tag-length", "12"],
+    },
     block: {
       "--key": ["block", "--key", K16, "--encrypt", IV],
       "--encrypt": ["block", "--key", K16, "--encrypt", IV],
@@ -101,12 +134,12 @@ describe("every option --help names is accepted", () => {
   it("main help: each option of each command runs (exit 0)", async () => {
     const help = (await cli(["--help"])).stdout.toString();
     const sections = helpOptions(help);
-    for (const c of ["encrypt", "decrypt", "seal", "open", "block", "list", "selftest", "bench", "--version"]) expect(sections.has(c), c).toBe(true);
+    for (const c of ["encrypt", "decrypt", "seal", "open", "cmac", "block", "list", "selftest", "bench", "--version"]) expect(sections.has(c), c).toBe(true);
     expect([...sections.get("encrypt")!].sort()).toEqual(["--aad", "--cipher", "--in", "--iv", "--key", "--key-file", "--no-pad", "--no-progress", "--out", "--prepend-iv", "--progress", "--threads"]);
     // seal first: open reads its output; encrypt before decrypt for the same reason.
     const sealed = await cli(["seal", "--key-file", keyFile, "--in", plainFile, "--out", join(dir, "for-open.sealed")]);
     expect(sealed.code).toBe(0);
-    for (const command of ["encrypt", "decrypt", "seal", "open", "block", "list", "selftest", "--version"]) {
+    for (const command of ["encrypt", "decrypt", "seal", "open", "cmac", "block", "list", "selftest", "--version"]) {
       for (const option of sections.get(command)!) {
         const args = useOf(command, option);
         expect(args, `help names ${command} ${option}: the test must know how to use it`).not.toBeNull();
@@ -186,8 +219,10 @@ describe.concurrent("--version and list", () => {
     const long = (await cli(["list", "--long"])).stdout.toString();
     expect(long).toMatch(/^aes-256-gcm +key 32 B {2}iv 12 B {2}aes-wasm only/m);
     expect(long).toMatch(/aliases: aes128 = aes-128-cbc/);
+    expect(names).toEqual(expect.arrayContaining(["aes-128-ccm", "aes-192-ocb", "aes-256-gcm-siv", "aes-256-siv", "aes-128-xts"]));
     for (const name of names) {
-      const r = await cli(["encrypt", "--cipher", name, "--key", hex(randomBytes(Number(/(\d{3})/.exec(name)![1]) / 8))], { input: randomBytes(32) });
+      const keyBytes = Number(new RegExp(`^${name} +key +(\\d+) B`, "m").exec(long)![1]);
+      const r = await cli(["encrypt", "--cipher", name, "--key", hex(randomBytes(keyBytes))], { input: randomBytes(32) });
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
     }
   });

@@ -26,7 +26,7 @@ const RAW: Options = {
   threads: { type: "string" },
 };
 
-export type Command = "encrypt" | "decrypt" | "enc" | "seal" | "open" | "block" | "list" | "selftest" | "bench" | "version" | "help";
+export type Command = "encrypt" | "decrypt" | "enc" | "seal" | "open" | "cmac" | "block" | "list" | "selftest" | "bench" | "version" | "help";
 
 // Null-prototype tables (and option specs): nothing set on Object.prototype becomes an option.
 const table = (o: Options): Options => {
@@ -41,6 +41,7 @@ const COMMANDS: Record<Command, Options> = Object.assign(Object.create(null) as 
   enc: table({}), // openssl's command line, parsed by enc-args.ts
   seal: table({ ...KEY, ...IO, "chunk-size": { type: "string" }, "nonce-store": { type: "string" } }),
   open: table({ ...KEY, ...IO }),
+  cmac: table({ ...KEY, in: { type: "string" }, verify: { type: "string" }, "tag-length": { type: "string" } }),
   block: table({ key: { type: "string" }, encrypt: { type: "string" }, decrypt: { type: "string" } }),
   list: table({ long: { type: "boolean" } }),
   version: table({}),
@@ -63,12 +64,16 @@ export const USAGE = `usage: aes-wasm <command> [options]
                   [--in <path>|-] [--out <path>|-] [--no-pad] [--threads N] [--aad <hex>]
       Raw mode, byte-compatible with openssl enc -<name> -K <hex> -iv <hex> -nosalt [-nopad].
       Names: aes-wasm list. aes-{128,192,256}-{ecb,cbc,cfb,cfb8,cfb1,ofb,ctr} and
-      id-aes{128,192,256}-wrap[-pad] are openssl's; aes-*-gcm appends the tag and checks it
-      before any output is kept (to stdout or a pipe the plaintext waits in memory, at most
-      64 MiB: use --out <file> or seal/open for more). Without --iv, encrypt draws a random IV
-      and prints it on stderr (iv=<hex>); with --prepend-iv it writes the IV in front of the
-      output instead, and decrypt --prepend-iv reads it from there. Key wrap uses the standard
-      IV unless --iv is given.
+      id-aes{128,192,256}-wrap[-pad] are openssl's. The AEADs aes-*-gcm, aes-*-ccm (nonce
+      7..13 bytes), aes-*-ocb (1..15), aes-{128,256}-gcm-siv append the 16-byte tag,
+      aes-{128,192,256}-siv (a 32/48/64-byte key) puts its 16-byte SIV in front; the tag is
+      checked before any output is kept (GCM/OCB to stdout or a pipe: the plaintext waits in
+      memory, at most 64 MiB; use --out <file> or seal/open for more). aes-{128,256}-xts (a
+      32/64-byte key) takes the tweak as --iv, the input as one data unit (16 B to 16 MiB).
+      CCM, GCM-SIV, SIV, XTS and key wrap hold the whole input in memory (at most 64 MiB).
+      Without --iv, encrypt draws a random IV and prints it on stderr (iv=<hex>); with
+      --prepend-iv it writes the IV in front of the output instead, and decrypt --prepend-iv
+      reads it from there. Key wrap uses the standard IV unless --iv is given.
   enc -<cipher> [-d] [-pass <source> | -k <pw> | -K <hex> -iv <hex>] [-pbkdf2] [-iter N] [-md <digest>]
       [-salt|-nosalt|-S <hex>] [-a [-A]] [-nopad] [-p|-P] [-v] [-in <path>] [-out <path>] [-list]
       openssl 3's enc, same options and defaults, byte-for-byte its Salted__ files (aes-wasm enc -help).
@@ -78,6 +83,9 @@ export const USAGE = `usage: aes-wasm <command> [options]
   open --key-file <path> [--in] [--out]
       Self-describing AES-256-GCM format in independently authenticated chunks. Key file:
       32 raw bytes, or 64 hex digits and a newline.
+  cmac (--key <hex> | --key-file <path>) [--in <path>|-] [--verify <hex>] [--tag-length N]
+      AES-CMAC (AES-128/192/256 by the key's length) of the input, in hex; --verify: exit 0 and
+      OK if the input has that MAC (8..16 bytes, compared in constant time), else exit 1.
   block --key <hex> (--encrypt | --decrypt) <32 hex digits>
   list [--long]
       The cipher names, one a line; --long adds key and IV sizes and what each does.
@@ -89,6 +97,7 @@ export const USAGE = `usage: aes-wasm <command> [options]
   file that is renamed into place only on success; an output that is the input or key file
   (also stdout: --in f >> f) is refused. --progress / --no-progress force the progress bar
   (default: on when stderr is a terminal and the input is large).
+  AES_WASM_BACKEND=js runs on the pure-TypeScript constant-time core instead of WASM.
   Exit codes: 0 success, 1 failure (bad tag, bad padding, damaged input, I/O), 2 usage error.`;
 
 export function parseCommandLine(argv: readonly string[]): Parsed {

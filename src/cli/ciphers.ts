@@ -8,7 +8,8 @@ import { UsageError } from "./errors.js";
 export type CipherMode =
   | "ecb" | "cbc" | "cfb" | "cfb8" | "cfb1" | "ofb" | "ctr"
   | "wrap" | "wrap-pad"
-  | "gcm";
+  | "gcm" | "ccm" | "ocb" | "gcm-siv" | "siv"
+  | "xts";
 
 export interface CipherSpec {
   /** The name as listed (lower case). */
@@ -19,12 +20,16 @@ export interface CipherSpec {
   keyBytes: number;
   /** The IV/nonce length a password KDF derives and `encrypt` generates; 0 = the mode takes none. */
   ivBytes: number;
+  /** The IV/nonce lengths the mode accepts (--iv, -iv): [min, max] bytes. */
+  ivRange: readonly [number, number];
   /** `openssl enc` takes this name and the output is byte-for-byte openssl's. */
   openssl: boolean;
   /** An AEAD: takes --aad, and its tag is checked before any output is kept. */
   aead: boolean;
   /** Bytes the construction adds (an AEAD's tag, key wrap's integrity block), 0 for the other openssl modes. */
   tagBytes: number;
+  /** The tag goes in front of the ciphertext (AES-SIV's V ‖ C, RFC 5297), not after it. */
+  tagFirst?: boolean;
   /** Processed as one message in memory (key wrap, two-pass AEADs), not streamed. */
   whole: boolean;
   /** What the name does, for `aes-wasm list --long`. */
@@ -39,20 +44,43 @@ function build(): CipherSpec[] {
   for (const bits of BITS) {
     for (const mode of OPENSSL_MODES) {
       specs.push({
-        name: `aes-${bits}-${mode}`, mode, bits, keyBytes: bits / 8, ivBytes: mode === "ecb" ? 0 : 16, openssl: true, aead: false, tagBytes: 0, whole: false,
+        name: `aes-${bits}-${mode}`, mode, bits, keyBytes: bits / 8, ivBytes: mode === "ecb" ? 0 : 16, ivRange: mode === "ecb" ? [0, 0] : [16, 16], openssl: true, aead: false, tagBytes: 0, whole: false,
         note: mode === "ecb" || mode === "cbc" ? "openssl enc, PKCS#7 padding (-nopad / --no-pad: none)" : "openssl enc, no padding",
       });
     }
   }
   for (const bits of BITS) {
-    specs.push({ name: `id-aes${bits}-wrap`, mode: "wrap", bits, keyBytes: bits / 8, ivBytes: 8, openssl: true, aead: false, tagBytes: 8, whole: true,
+    specs.push({ name: `id-aes${bits}-wrap`, mode: "wrap", bits, keyBytes: bits / 8, ivBytes: 8, ivRange: [8, 8], openssl: true, aead: false, tagBytes: 8, whole: true,
       note: "openssl enc, AES-KW (RFC 3394), the whole input as one message" });
-    specs.push({ name: `id-aes${bits}-wrap-pad`, mode: "wrap-pad", bits, keyBytes: bits / 8, ivBytes: 4, openssl: true, aead: false, tagBytes: 8, whole: true,
+    specs.push({ name: `id-aes${bits}-wrap-pad`, mode: "wrap-pad", bits, keyBytes: bits / 8, ivBytes: 4, ivRange: [4, 4], openssl: true, aead: false, tagBytes: 8, whole: true,
       note: "openssl enc, AES-KWP (RFC 5649), the whole input as one message" });
   }
+  const ours = (s: Omit<CipherSpec, "openssl" | "aead" | "tagBytes"> & Partial<CipherSpec>): CipherSpec =>
+    ({ openssl: false, aead: true, tagBytes: 16, ...s });
+  const appended = "16-byte tag appended, checked before any output is kept";
   for (const bits of BITS) {
-    specs.push({ name: `aes-${bits}-gcm`, mode: "gcm", bits, keyBytes: bits / 8, ivBytes: 12, openssl: false, aead: true, tagBytes: 16, whole: false,
-      note: "aes-wasm only: 16-byte tag appended, checked before any output is kept" });
+    specs.push(ours({ name: `aes-${bits}-gcm`, mode: "gcm", bits, keyBytes: bits / 8, ivBytes: 12, ivRange: [1, Infinity], whole: false,
+      note: `aes-wasm only: AES-GCM, ${appended}` }));
+  }
+  for (const bits of BITS) {
+    specs.push(ours({ name: `aes-${bits}-ccm`, mode: "ccm", bits, keyBytes: bits / 8, ivBytes: 12, ivRange: [7, 13], whole: true,
+      note: `aes-wasm only: AES-CCM (nonce 7..13 bytes), ${appended}; the whole input in memory` }));
+  }
+  for (const bits of BITS) {
+    specs.push(ours({ name: `aes-${bits}-ocb`, mode: "ocb", bits, keyBytes: bits / 8, ivBytes: 12, ivRange: [1, 15], whole: false,
+      note: `aes-wasm only: OCB3 (RFC 7253, nonce 1..15 bytes), ${appended}` }));
+  }
+  for (const bits of [128, 256] as const) {
+    specs.push(ours({ name: `aes-${bits}-gcm-siv`, mode: "gcm-siv", bits, keyBytes: bits / 8, ivBytes: 12, ivRange: [12, 12], whole: true,
+      note: `aes-wasm only: AES-GCM-SIV (RFC 8452), ${appended}; the whole input in memory` }));
+  }
+  for (const bits of BITS) {
+    specs.push(ours({ name: `aes-${bits}-siv`, mode: "siv", bits, keyBytes: bits / 4, ivBytes: 16, ivRange: [1, Infinity], whole: true, tagFirst: true,
+      note: "aes-wasm only: AES-SIV (RFC 5297, a two-AES key; the nonce and --aad as S2V components), the 16-byte SIV in front; the whole input in memory" }));
+  }
+  for (const bits of [128, 256] as const) {
+    specs.push(ours({ name: `aes-${bits}-xts`, mode: "xts", bits, keyBytes: bits / 4, ivBytes: 16, ivRange: [16, 16], whole: true, aead: false, tagBytes: 0,
+      note: "aes-wasm only: XTS-AES (IEEE 1619, a two-AES key, the --iv is the tweak), one data unit of 16 B to 16 MiB, no integrity" }));
   }
   return specs;
 }
@@ -109,5 +137,5 @@ export function encCipherList(): string {
   const aliases = [...ALIASES.keys()];
   const theirs = CIPHERS.filter((c) => !c.openssl);
   return "Supported ciphers:\n" + columns([...ours.map((c) => c.name), ...aliases].sort()) +
-    "aes-wasm only (tag appended; openssl enc refuses AEAD ciphers):\n" + columns(theirs.map((c) => c.name));
+    "aes-wasm only (openssl enc refuses AEAD and XTS ciphers; the tag appended, AES-SIV's in front):\n" + columns(theirs.map((c) => c.name));
 }

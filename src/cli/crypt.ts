@@ -1,11 +1,11 @@
 // encrypt / decrypt: raw mode, byte-compatible with `openssl enc -<cipher> -K <hex> -iv <hex>
 // -nosalt [-nopad]`: no header, no salt, PKCS#7 for ECB/CBC unless --no-pad. Without --iv,
 // `encrypt` draws a random IV and prints it on stderr, or with --prepend-iv writes it in front
-// of the output (and `decrypt --prepend-iv` reads it from there). GCM appends the 16-byte tag
-// and, decrypting, keeps no output unless the tag checks. Key wrap takes the whole input as one
-// message. Streams in constant memory otherwise; CTR can spread each chunk over a worker pool
-// (--threads N). runCrypt() is shared with `enc` (enc.ts), which adds the password header and
-// base64 around it.
+// of the output (and `decrypt --prepend-iv` reads it from there). The AEADs (GCM, CCM, OCB,
+// GCM-SIV; AES-SIV puts its tag in front) append the 16-byte tag and, decrypting, keep no output
+// unless the tag checks. Key wrap, CCM, the SIVs and XTS take the whole input as one message.
+// Streams in constant memory otherwise; CTR can spread each chunk over a worker pool (--threads
+// N). runCrypt() is shared with `enc` (enc.ts), which adds the password header and base64.
 import { accessSync, constants } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { addToCounter } from "../counter.js";
@@ -76,7 +76,7 @@ export function parseCryptJob(values: Parsed["values"], encrypt: boolean): RawJo
     ivSource = "given";
   } else if (ivHex !== undefined) {
     if (prepend && !encrypt) throw new UsageError("give --iv or --prepend-iv (the IV is read from the input), not both");
-    iv = checkIv(spec, hexOption("iv", ivHex, mode === "gcm" ? undefined : spec.ivBytes));
+    iv = checkIv(spec, hexOption("iv", ivHex, spec.ivRange[0] === spec.ivRange[1] ? spec.ivBytes : undefined), "--iv");
     ivSource = "given";
   } else if (encrypt) {
     iv = randomBytes(spec.ivBytes);
@@ -103,9 +103,13 @@ function keyFamily(spec: CipherSpec): string {
   return plain ? `aes-${spec.bits}-*` : spec.name;
 }
 
-/** The IV length rules beyond a fixed size (GCM: any non-empty length). */
-export function checkIv(spec: CipherSpec, iv: Uint8Array): Uint8Array {
-  if (spec.mode === "gcm" && iv.length === 0) throw new IvLengthError(`${spec.name} needs a non-empty --iv (12 bytes is standard)`);
+/** The IV length rules of the cipher table (GCM: any non-empty length, CCM 7..13, OCB 1..15, ...). */
+export function checkIv(spec: CipherSpec, iv: Uint8Array, option: string): Uint8Array {
+  const [min, max] = spec.ivRange;
+  if (iv.length < min || iv.length > max) {
+    const allowed = min === max ? `${min} bytes` : max === Infinity ? `at least ${min} byte${min === 1 ? "" : "s"}` : `${min} to ${max} bytes`;
+    throw new IvLengthError(`${spec.name} needs ${option} of ${allowed} (${spec.ivBytes} is standard), got ${iv.length}`);
+  }
   return iv;
 }
 
@@ -168,10 +172,11 @@ export interface CryptIo {
 export async function runCrypt(job: CryptJob, io: CryptIo): Promise<void> {
   const { spec } = job;
   if (spec.whole) return wholeMessage(job, io);
-  if (spec.mode === "gcm" && !job.encrypt) return gcmDecrypt(job, io);
+  const tagged = spec.mode === "gcm" || spec.mode === "ocb";
+  if (tagged && !job.encrypt) return taggedDecrypt(job, io);
   await withSink(io.plan, async (sink) => {
     await writePrefix(sink, io);
-    if (spec.mode === "gcm") await gcmEncrypt(job, io.source, sink, io.progress);
+    if (tagged) await taggedEncrypt(job, io.source, sink, io.progress);
     else if (spec.mode === "ctr" && job.threads > 1) await ctrOnPool(job, io.source, sink, io.progress);
     else await streamThrough(job, io.source, sink, io.progress);
   }, io.wrapSink);
@@ -266,7 +271,7 @@ async function wholeMessage(job: CryptJob, io: CryptIo): Promise<void> {
   const data = await readAll(io.source.chunks, io.source.size, WHOLE_MESSAGE_LIMIT, tooLarge);
   let out: Uint8Array;
   try {
-    out = runWhole(spec, job.key, job.iv, job.encrypt, data);
+    out = runWhole(spec, job.key, job.iv, job.aad, job.encrypt, data);
   } finally {
     data.fill(0);
   }
@@ -281,7 +286,7 @@ async function wholeMessage(job: CryptJob, io: CryptIo): Promise<void> {
   }
 }
 
-async function gcmEncrypt(job: CryptJob, source: Source, sink: Sink, progress: Progress): Promise<void> {
+async function taggedEncrypt(job: CryptJob, source: Source, sink: Sink, progress: Progress): Promise<void> {
   const cipher = await gcmStream(job.spec.name, job.key, job.iv!, true);
   if (job.aad) cipher.setAAD(job.aad);
   await pump(cipher, source, sink, progress);
@@ -289,16 +294,16 @@ async function gcmEncrypt(job: CryptJob, source: Source, sink: Sink, progress: P
 }
 
 /**
- * GCM decryption releases nothing until the tag checks: the last 16 input bytes (the tag) are
- * held back while the rest streams through. To a regular file, the plaintext goes to the
- * output's 0600 temporary file (in the output's directory), renamed into place only after a
- * good tag. To stdout, a pipe or a device there is no file to rename, so the plaintext is held
+ * GCM and OCB (both through their node:crypto-shaped facades) release nothing until the tag
+ * checks: the last 16 input bytes (the tag) are held back while the rest streams through. To a
+ * regular file, the plaintext goes to the output's 0600 temporary file (in the output's
+ * directory), renamed into place only after a good tag. To stdout, a pipe or a device there is no file to rename, so the plaintext is held
  * in memory, at most GCM_BUFFER_LIMIT bytes, and written out only after the check: no scratch
  * file in $TMPDIR (which a SIGKILL would leave behind, readable), and a forged stream never
  * reaches the reader. Larger inputs are refused (exit 2, nothing written), before reading when
  * the size is known.
  */
-async function gcmDecrypt(job: CryptJob, io: CryptIo): Promise<void> {
+async function taggedDecrypt(job: CryptJob, io: CryptIo): Promise<void> {
   const { source, plan, outPath, progress } = io;
   const cipher = await gcmStream(job.spec.name, job.key, job.iv!, false);
   if (job.aad) cipher.setAAD(job.aad);
@@ -323,7 +328,7 @@ async function gcmDecrypt(job: CryptJob, io: CryptIo): Promise<void> {
   }
   const where = plan.kind === "stdout" ? "stdout" : `--out ${outPath}`;
   const tooLarge = () => new OutputBufferLimitError(
-    `GCM decryption to ${where} holds the plaintext in memory until the tag is checked, at most ${GCM_BUFFER_LIMIT >> 20} MiB, ` +
+    `${job.spec.name} decryption to ${where} holds the plaintext in memory until the tag is checked, at most ${GCM_BUFFER_LIMIT >> 20} MiB, ` +
     "and this input is larger; nothing was written. Decrypt to a file with --out <path> (a private temporary file next to it, " +
     "renamed into place after the check), or use the chunked seal/open format for large data");
   if (source.size !== null && source.size - GCM_TAG_BYTES > GCM_BUFFER_LIMIT) throw tooLarge();

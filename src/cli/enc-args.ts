@@ -145,8 +145,9 @@ export const ENC_USAGE = `usage: aes-wasm enc -<cipher> [options]      (openssl 
   -help               this text
 
   Byte-for-byte openssl enc for the names openssl enc takes (aes-wasm enc -list). The AEAD names
-  (aes-*-gcm) are aes-wasm's own: openssl enc refuses AEAD ciphers; aes-wasm appends the 16-byte
-  tag, checks it before any output is kept, and says so on stderr. Key wrap (id-aes*-wrap[-pad])
+  (aes-*-gcm, aes-*-ccm, aes-*-ocb, aes-*-gcm-siv, aes-*-siv) and aes-*-xts are aes-wasm's own:
+  openssl enc refuses them; aes-wasm adds the 16-byte tag (AES-SIV: in front; XTS: none),
+  checks it before any output is kept, and says so on stderr. Key wrap (id-aes*-wrap[-pad])
   takes the whole input as one message (openssl enc wraps each 4 KiB piece on its own, so only
   inputs below 4 KiB match). Exit codes: 0 ok, 1 failed (bad decrypt, bad magic number, bad
   base64), 2 usage error.`;

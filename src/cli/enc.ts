@@ -42,8 +42,10 @@ export async function encCommand(argv: readonly string[], io: EncIo): Promise<vo
     const keyed = o.pass !== undefined || o.k !== undefined || o.K !== undefined || o.iv !== undefined || o.S !== undefined || o.md !== undefined || o.pbkdf2 || o.print !== 0;
     if (keyed) throw new UsageError("no cipher given (e.g. -aes-256-cbc): openssl enc would copy the input unencrypted; aes-wasm refuses key and password options without a cipher");
   } else if (!spec.openssl) {
-    io.note(`note: openssl enc refuses AEAD ciphers; ${spec.name} here is aes-wasm's own format: the ${spec.tagBytes}-byte tag is appended ` +
-      "(and checked before any output is kept), so only aes-wasm reads this output");
+    io.note(spec.aead
+      ? `note: openssl enc refuses AEAD ciphers; ${spec.name} here is aes-wasm's own format: the ${spec.tagBytes}-byte tag is ` +
+        `${spec.tagFirst ? "in front of the ciphertext" : "appended"} (and checked before any output is kept), so only aes-wasm reads this output`
+      : `note: openssl enc refuses XTS; ${spec.name} here is aes-wasm's: the whole input is one data unit under the IV as tweak, with no integrity check`);
   }
   if (o.verbose) io.err(`bufsize=${o.bufsize ?? OPENSSL_BUFSIZE}`);
 
@@ -176,7 +178,7 @@ async function deriveKeying(spec: CipherSpec, o: EncOptions, password: Buffer | 
     if (spec.ivBytes === 0) {
       io.err("warning: iv not used by this cipher");
     } else {
-      iv = spec.mode === "gcm" ? checkIv(spec, anyHex("-iv", o.iv)) : exactHex("-iv", o.iv, spec.ivBytes, `the IV of ${spec.name}`);
+      iv = spec.ivRange[0] === spec.ivRange[1] ? exactHex("-iv", o.iv, spec.ivBytes, `the IV of ${spec.name}`) : checkIv(spec, anyHex("-iv", o.iv), "-iv");
     }
   }
   if (iv === null && password === null && spec.ivBytes !== 0) {

@@ -1,7 +1,7 @@
 // Errors of the command-line tool, and how every error maps to an exit code:
 // 0 success, 1 the operation failed (decryption/authentication failure, a damaged sealed
 // file, an I/O failure mid-run), 2 usage error (nothing was attempted), 130/143 interrupted.
-import { AesError, DataLengthError, DecryptionError, InputTypeError, IvLengthError, KeyLengthError, UnknownCipherError } from "../errors.js";
+import { AesError, DataLengthError, DecryptionError, InputTypeError, IvLengthError, KeyLengthError, UnknownCipherError, WeakKeyError } from "../errors.js";
 
 /** A bad command line: unknown command or option, missing or malformed argument, same in/out file. */
 export class UsageError extends AesError {
@@ -77,6 +77,6 @@ export function exitCodeFor(e: unknown, decrypting: boolean): number {
   if (e instanceof DecryptionError || e instanceof SealFormatError || e instanceof InputFormatError) return EXIT_FAILED;
   if (e instanceof DataLengthError) return decrypting ? EXIT_FAILED : EXIT_USAGE;
   if (e instanceof UsageError || e instanceof OutputBufferLimitError || e instanceof KeyLengthError || e instanceof IvLengthError ||
-    e instanceof UnknownCipherError || e instanceof InputTypeError) return EXIT_USAGE;
+    e instanceof UnknownCipherError || e instanceof InputTypeError || e instanceof WeakKeyError) return EXIT_USAGE;
   return EXIT_FAILED;
 }

@@ -43,6 +43,42 @@ export function readKey(values: Parsed["values"], bytes: number): Uint8Array {
   }
 }
 
+/**
+ * A key of any of `sizes` bytes (aes-wasm cmac: AES-128, -192 or -256). --key: its hex length
+ * decides. --key-file: hex of one of the sizes (2n digits and an optional newline) first, then
+ * raw bytes of one of the sizes; so the one ambiguous file, 32 bytes that are all hex digits,
+ * is a hex AES-128 key (a random raw 32-byte key is all hex digits with probability ~2^-113).
+ */
+export function readKeyOfSizes(values: Parsed["values"], sizes: readonly number[]): Uint8Array {
+  const hex = flagValue(values, "key");
+  const file = flagValue(values, "key-file");
+  const list = sizes.join(", ");
+  if (typeof hex === "string" && typeof file === "string") throw new UsageError("give --key or --key-file, not both");
+  if (typeof hex === "string") {
+    const key = decodeHex(hex);
+    if (key === null) throw new UsageError("--key must be hex digits (an even number of 0-9a-f)");
+    if (!sizes.includes(key.length)) {
+      key.fill(0);
+      throw new UsageError(`--key must be ${list} bytes (${sizes.map((n) => n * 2).join(", ")} hex digits), got ${key.length}`);
+    }
+    return key;
+  }
+  if (typeof file !== "string") throw new UsageError("a key is needed: --key <hex> or --key-file <path>");
+  const content = readKeyFile(file, Math.max(...sizes) * 2 + 2);
+  try {
+    let text = content;
+    if (text.at(-1) === 0x0a) text = text.subarray(0, text.at(-2) === 0x0d ? -2 : -1);
+    for (const n of sizes) {
+      const key = text.length === n * 2 ? decodeHex(text) : null;
+      if (key !== null) return key;
+    }
+    if (sizes.includes(content.length)) return new Uint8Array(content);
+    throw new UsageError(`key file ${file} must hold ${list} raw bytes or twice as many hex digits (and a newline), got ${content.length} bytes`);
+  } finally {
+    content.fill(0);
+  }
+}
+
 function keyFromFile(content: Buffer, bytes: number, file: string): Uint8Array {
   let text = content;
   if (text.at(-1) === 0x0a) text = text.subarray(0, text.at(-2) === 0x0d ? -2 : -1);

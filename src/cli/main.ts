@@ -56,6 +56,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     command = parsed.command;
     const { values } = parsed;
     const warn = (s: string) => io.err(`aes-wasm ${command}: ${s}`);
+    await chooseBackend();
     switch (command) {
       case "help":
         // Bare `aes-wasm` is a usage error: the usage goes to stderr, as the error message would.
@@ -84,6 +85,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       case "open":
         await (await import("./seal.js")).openCommand(values);
         return EXIT_OK;
+      case "cmac":
+        await (await import("./cmac.js")).cmacCommand(values, io.out);
+        return EXIT_OK;
       case "block":
         io.out((await import("./block.js")).blockCommand(values));
         return EXIT_OK;
@@ -104,4 +108,17 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (!(e instanceof Error)) io.err(String(e));
     return exitCodeFor(e, decrypting);
   }
+}
+
+/**
+ * AES_WASM_BACKEND=js runs the command on the pure-TypeScript constant-time core instead of the
+ * WASM one (the same bytes, slower: for a runtime without WebAssembly, and so the CLI tests can
+ * run every construction on both cores). Unset or "wasm": the WASM core.
+ */
+async function chooseBackend(): Promise<void> {
+  const kind = Object.hasOwn(process.env, "AES_WASM_BACKEND") ? process.env.AES_WASM_BACKEND : undefined;
+  if (kind === undefined || kind === "" || kind === "wasm") return;
+  if (kind !== "js") throw new UsageError(`AES_WASM_BACKEND must be wasm or js, got ${JSON.stringify(kind)}`);
+  const { useBackend } = await import("../wasm/backend.js");
+  useBackend("js");
 }
