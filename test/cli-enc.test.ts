@@ -219,6 +219,11 @@ describe.skipIf(!haveOpenssl).concurrent("password sources, as openssl reads the
       const r = await okOurs(["enc", ...ref, ...args], input, env);
       expectBytes(r.stdout, expected, label);
     }
+    // A NUL ends the password (openssl's strlen): "ab\0cd" is "ab", as openssl reads it.
+    const nul = join(dir, "pw-nul.txt");
+    writeFileSync(nul, Buffer.from("ab\0cd\n", "latin1"));
+    const cut = await okOurs(["enc", ...ref, "-pass", `file:${nul}`], plain);
+    expectBytes(cut.stdout, await okOssl(["enc", ...ref, "-pass", "pass:ab"], plain), "file: with a NUL");
     // file: keeps the "\r" (openssl strips only the "\n"): a different password, as openssl's.
     const withCr = await okOurs(["enc", ...ref, "-pass", `file:${crlf}`], plain);
     expectBytes(withCr.stdout, await okOssl(["enc", ...ref, "-pass", `file:${crlf}`], plain), "file: with CRLF");

@@ -105,11 +105,19 @@ function firstLine(fd: number, what: string, keepNewline: boolean): Buffer {
   }
 }
 
-/** The bytes before the first NUL (C's strlen), the rest wiped. */
+/**
+ * The bytes before the first NUL (C's strlen, as openssl uses), the rest wiped. The scan reads
+ * every byte the same way (no early exit at the NUL): only the resulting length is revealed.
+ */
 function untilNul(pw: Buffer): Buffer {
-  const nul = pw.indexOf(0);
-  if (nul < 0) return pw;
-  const cut = Buffer.from(pw.subarray(0, nul));
+  let seen = 0; // becomes 1 at the first NUL and stays 1
+  let length = 0;
+  for (let i = 0; i < pw.length; i++) {
+    seen |= ((pw[i]! - 1) >>> 8) & 1; // 1 iff the byte is 0
+    length += 1 - seen;
+  }
+  if (length === pw.length) return pw;
+  const cut = Buffer.from(pw.subarray(0, length));
   pw.fill(0);
   return cut;
 }
