@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/browser/**", "**/node_modules/**"],
+          exclude: ["test/browser/**", "test/engines/**", "**/node_modules/**"],
           environment: "node",
         },
       },

@@ -154,8 +154,11 @@ describe("the tarball", () => {
   });
 
   it("is the size this build should have (a regression guard, printed above)", () => {
+    // 2026-12-02: 491 KB packed (2.3 MB unpacked, 425 files) once CCM/OCB/GCM-SIV/SIV/CMAC/XTS,
+    // the envelope and sealed streams, the node:crypto drop-in and `aes-wasm enc` landed — each
+    // in the ESM, CommonJS and browser builds. Well past this means something is shipped twice.
     expect(tarball.bytes).toBeGreaterThan(60_000);
-    expect(tarball.bytes).toBeLessThan(320_000);
+    expect(tarball.bytes).toBeLessThan(560_000);
   });
 });
 
