@@ -16,7 +16,7 @@ export const WRAP_CIPHER_NAMES: readonly WrapCipherName[] = ([128, 192, 256] as 
 
 /** { bits, pad } if `name` is a key-wrap name (any letter case), else undefined. */
 export function wrapNameOf(name: unknown): { bits: 128 | 192 | 256; pad: boolean } | undefined {
-  if (typeof name !== "string") return undefined;
+  if (typeof name !== "string" || name.charCodeAt(3) === 45) return undefined; // "aes-…" is never a wrap name: no regex per createCipheriv
   const m = /^(?:id-aes(128|192|256)-wrap(-pad)?|aes(128|192|256)-wrap)$/i.exec(name);
   if (!m) return undefined;
   return { bits: Number(m[1] ?? m[3]) as 128 | 192 | 256, pad: m[2] !== undefined };

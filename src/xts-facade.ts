@@ -17,7 +17,8 @@ export const XTS_CIPHER_NAMES: readonly XtsCipherName[] = ["aes-128-xts", "aes-2
 
 /** The AES size of each key half if `name` is an aes-*-xts name (any letter case), else undefined. */
 export function xtsKeyBits(name: unknown): 128 | 256 | undefined {
-  if (typeof name !== "string" || name.length !== 11) return undefined;
+  // Length and last letter first: "aes-128-ctr" and friends are 11 long too, and must not pay a toLowerCase.
+  if (typeof name !== "string" || name.length !== 11 || (name.charCodeAt(10) | 0x20) !== 0x73 /* s */) return undefined;
   const lower = name.toLowerCase();
   return lower === "aes-128-xts" ? 128 : lower === "aes-256-xts" ? 256 : undefined;
 }
