@@ -20,12 +20,18 @@
 // live stream state, so nothing else in it is needed.
 //
 // A key's block address is therefore stable only while it is pinned or within one call: modes
-// read `key.slot` when they need it and never keep it across calls.
+// read `key.slot` when they need it and never keep it across calls. Within a call that uses two
+// keys (XTS, SIV, GCM-SIV's derived key), loading the second must not evict the first, whose
+// address the caller holds: a block touched since the last PROTECTED_LOADS loads is never
+// evicted — the clock's second pass would otherwise reach it once every bit is clear. (No call
+// holds more than three keys; PROTECTED_LOADS = 3 leaves room.)
 import { track, untrack, RECLAIM, type Reclaimer, type Tracked } from "./lifetime.js";
 import type { Core } from "./wasm/core.js";
 
 /** Key blocks allowed in WASM memory at once per core, before the least recently used is evicted. */
 export const RESIDENT_LIMIT = 256;
+/** A block touched within this many load()s is in use by a running call and is not evicted. */
+const PROTECTED_LOADS = 3;
 
 /** Where one key's block is: at `ptr` in WASM memory, or in `saved` (evicted), or nowhere (disposed). */
 export class KeyBlock implements Reclaimer {
@@ -33,6 +39,8 @@ export class KeyBlock implements Reclaimer {
   /** Position in the resident list (valid while resident). */
   index = -1;
   used = false;
+  /** The residency's epoch when the key was last used: equal to the current one means "since the last load". */
+  touched = -1;
   pins = 0;
   saved: Uint8Array | undefined;
   /** Raw key length, and whether the decryption round keys were made (so a reload makes them too). */
@@ -50,6 +58,8 @@ export class KeyBlock implements Reclaimer {
 }
 
 export class KeyResidency {
+  /** Counts load() calls; a block touched in the current epoch is in use by the running call. */
+  epoch = 0;
   #resident: KeyBlock[] = [];
   #hand = 0;
   #limit = RESIDENT_LIMIT;
@@ -71,6 +81,7 @@ export class KeyResidency {
     }
     block.ptr = ptr;
     block.used = true;
+    block.touched = ++this.epoch; // blocks touched before this load are evictable again
     block.tracked = track(owner, core, ptr, core.keyBlockSize, block);
     block.index = this.#resident.length;
     this.#resident.push(block);
@@ -106,7 +117,7 @@ export class KeyResidency {
     for (let steps = 0; steps < 2 * list.length; steps++) {
       if (this.#hand >= list.length) this.#hand = 0;
       const b = list[this.#hand]!;
-      if (b.pins > 0) {
+      if (b.pins > 0 || b.touched > this.epoch - PROTECTED_LOADS) {
         this.#hand++;
       } else if (b.used) {
         b.used = false;

@@ -76,6 +76,7 @@ export class AesKey implements Reclaimer {
       return b.residency.load(b, this); // evicted: back into WASM memory
     }
     b.used = true;
+    b.touched = b.residency.epoch;
     return b.ptr;
   }
 
