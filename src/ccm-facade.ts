@@ -24,6 +24,7 @@ import { asBytes, byteLengthOf } from "./bytes.js";
 import { DataLengthError, DecryptionError, IvLengthError, KeyLengthError, show, StateError, UnknownCipherError } from "./errors.js";
 import { TagLengthError } from "./aead-errors.js";
 import { AesKey } from "./key.js";
+import { aeadNameBits } from "./aead-facade.js";
 import { ccmOpen, ccmSeal, checkCcmDataLength, checkCcmNonce, checkCcmTagLength } from "./modes/ccm.js";
 import { opaque, readOptions } from "./modes/guard.js";
 
@@ -40,19 +41,8 @@ export interface CcmAadOptions {
   plaintextLength?: number;
 }
 
-const ccmNameBits = new Map<string, 128 | 192 | 256 | 0>();
-
 /** Key bits if `name` is an aes-*-ccm name (any letter case), else undefined. */
-export function ccmKeyBits(name: unknown): 128 | 192 | 256 | undefined {
-  if (typeof name !== "string") return undefined;
-  let bits = ccmNameBits.get(name);
-  if (bits === undefined) {
-    const m = /^aes-(128|192|256)-ccm$/i.exec(name);
-    bits = m ? (Number(m[1]) as 128 | 192 | 256) : 0;
-    if (ccmNameBits.size < 64) ccmNameBits.set(name, bits); // bounded: names come from code, not data
-  }
-  return bits || undefined;
-}
+export const ccmKeyBits = aeadNameBits("ccm");
 
 const EMPTY = new Uint8Array(0);
 

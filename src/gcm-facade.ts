@@ -10,6 +10,7 @@ import { IvLengthError, KeyLengthError, StateError, UnknownCipherError } from ".
 import { AesKey } from "./key.js";
 import { checkGcmIv, checkTagLength, GcmEncryptor, GcmUnverifiedDecryptor } from "./modes/gcm.js";
 import { opaque, readOptions } from "./modes/guard.js";
+import { AeadFacade, aeadNameBits, type AeadStream } from "./aead-facade.js";
 
 export type GcmCipherName = `aes-${128 | 192 | 256}-gcm`;
 export const GCM_CIPHER_NAMES: readonly GcmCipherName[] = ["aes-128-gcm", "aes-192-gcm", "aes-256-gcm"];
@@ -20,20 +21,8 @@ export interface GcmCipherOptions {
   allowShortTags?: boolean;
 }
 
-const gcmNameBits = new Map<string, 128 | 192 | 256 | 0>();
-
 /** Key bits if `name` is an aes-*-gcm name (any letter case), else undefined. */
-export function gcmKeyBits(name: unknown): 128 | 192 | 256 | undefined {
-  if (typeof name !== "string") return undefined;
-  // Every createCipheriv asks this first: remember answers so a name is matched once.
-  let bits = gcmNameBits.get(name);
-  if (bits === undefined) {
-    const m = /^aes-(128|192|256)-gcm$/i.exec(name);
-    bits = m ? (Number(m[1]) as 128 | 192 | 256) : 0;
-    if (gcmNameBits.size < 64) gcmNameBits.set(name, bits); // bounded: names come from code, not data
-  }
-  return bits || undefined;
-}
+export const gcmKeyBits = aeadNameBits("gcm");
 
 function makeKey(name: string, key: Uint8Array, iv: Uint8Array | null | undefined): { aes: AesKey; ivCopy: Uint8Array } {
   const bits = gcmKeyBits(name);
@@ -52,63 +41,11 @@ function checkOptions(options: GcmCipherOptions | undefined): { tagLength: numbe
   return { tagLength: given === undefined ? undefined : checkTagLength(given, short), short };
 }
 
-interface GcmStream {
-  setAAD(aad: Uint8Array): unknown;
-  update(data: Uint8Array): Uint8Array;
-  final(): Uint8Array;
-}
-
-/** What both GCM facade objects share: they own their key and wipe it at final(). */
-abstract class GcmFacade<S extends GcmStream> {
-  protected readonly stream: S;
-  readonly #key: AesKey;
-  #done = false;
-
+/** What both GCM facade objects share: the name, key and IV checks (the rest is AeadFacade). */
+abstract class GcmFacade<S extends AeadStream> extends AeadFacade<S> {
   constructor(name: string, key: Uint8Array, iv: Uint8Array | null, makeStream: (aes: AesKey, iv: Uint8Array) => S) {
     const { aes, ivCopy } = makeKey(name, key, iv);
-    this.#key = aes;
-    try {
-      this.stream = makeStream(aes, ivCopy);
-    } catch (e) {
-      aes.dispose();
-      throw e;
-    }
-  }
-
-  /** Adds additional authenticated data; before the first update(). */
-  setAAD(aad: Uint8Array, _options?: { plaintextLength?: number }): this {
-    this.open();
-    this.stream.setAAD(aad);
-    return this;
-  }
-
-  update(data: Uint8Array): Uint8Array {
-    this.open();
-    return this.stream.update(data);
-  }
-
-  final(): Uint8Array {
-    this.open();
-    this.#done = true;
-    try {
-      return this.stream.final();
-    } finally {
-      this.#key.dispose();
-    }
-  }
-
-  /** Accepted for node:crypto compatibility; GCM has no padding. */
-  setAutoPadding(_autoPadding = true): this {
-    this.open();
-    return this;
-  }
-
-  protected get done(): boolean {
-    return this.#done;
-  }
-
-  protected open(): void {
-    if (this.#done) throw new StateError("cipher already finished: final() was called");
+    super(aes, (a) => makeStream(a, ivCopy));
   }
 }
 

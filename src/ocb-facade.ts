@@ -19,6 +19,7 @@ import { TagLengthError } from "./aead-errors.js";
 import { AesKey } from "./key.js";
 import { checkOcbNonce, checkOcbTagLength, OcbEncryptor, OcbUnverifiedDecryptor } from "./modes/ocb.js";
 import { opaque, readOptions } from "./modes/guard.js";
+import { AeadFacade, aeadNameBits, type AeadStream } from "./aead-facade.js";
 
 export type OcbCipherName = `aes-${128 | 192 | 256}-ocb`;
 export const OCB_CIPHER_NAMES: readonly OcbCipherName[] = ["aes-128-ocb", "aes-192-ocb", "aes-256-ocb"];
@@ -29,32 +30,11 @@ export interface OcbCipherOptions {
   allowShortTags?: boolean;
 }
 
-const ocbNameBits = new Map<string, 128 | 192 | 256 | 0>();
-
 /** Key bits if `name` is an aes-*-ocb name (any letter case), else undefined. */
-export function ocbKeyBits(name: unknown): 128 | 192 | 256 | undefined {
-  if (typeof name !== "string") return undefined;
-  let bits = ocbNameBits.get(name);
-  if (bits === undefined) {
-    const m = /^aes-(128|192|256)-ocb$/i.exec(name);
-    bits = m ? (Number(m[1]) as 128 | 192 | 256) : 0;
-    if (ocbNameBits.size < 64) ocbNameBits.set(name, bits); // bounded: names come from code, not data
-  }
-  return bits || undefined;
-}
+export const ocbKeyBits = aeadNameBits("ocb");
 
-interface OcbStream {
-  setAAD(aad: Uint8Array): unknown;
-  update(data: Uint8Array): Uint8Array;
-  final(): Uint8Array;
-}
-
-/** What both OCB facade objects share: the checks, the key they own (wiped at final()). */
-abstract class OcbFacade<S extends OcbStream> {
-  protected readonly stream: S;
-  readonly #key: AesKey;
-  #done = false;
-
+/** What both OCB facade objects share: the name, key, nonce and tag-length checks (the rest is AeadFacade). */
+abstract class OcbFacade<S extends AeadStream> extends AeadFacade<S> {
   constructor(name: string, key: Uint8Array, iv: Uint8Array | null | undefined, options: OcbCipherOptions | undefined,
     makeStream: (aes: AesKey, nonce: Uint8Array, tagLength: number) => S) {
     const bits = ocbKeyBits(name);
@@ -66,51 +46,7 @@ abstract class OcbFacade<S extends OcbStream> {
     const o = readOptions(options, ["authTagLength", "allowShortTags"], "OCB cipher options");
     if (o.authTagLength === undefined) throw new TagLengthError(`authTagLength is required for aes-${bits}-ocb`);
     const tagLength = checkOcbTagLength(o.authTagLength, o.allowShortTags === true);
-    const aes = (this.#key = new AesKey(key));
-    try {
-      this.stream = makeStream(aes, nonce, tagLength);
-    } catch (e) {
-      aes.dispose();
-      throw e;
-    }
-  }
-
-  /** Adds associated data; any number of calls before final(), also between update() calls. */
-  setAAD(aad: Uint8Array, _options?: { plaintextLength?: number }): this {
-    this.open();
-    this.stream.setAAD(aad);
-    return this;
-  }
-
-  /** The whole blocks completed so far (a partial block waits for more data or final()). */
-  update(data: Uint8Array): Uint8Array {
-    this.open();
-    return this.stream.update(data);
-  }
-
-  /** The last partial block; computes (encryption) or checks (decryption) the tag. */
-  final(): Uint8Array {
-    this.open();
-    this.#done = true;
-    try {
-      return this.stream.final();
-    } finally {
-      this.#key.dispose();
-    }
-  }
-
-  /** Accepted for node:crypto compatibility; OCB has no padding. */
-  setAutoPadding(_autoPadding = true): this {
-    this.open();
-    return this;
-  }
-
-  protected get done(): boolean {
-    return this.#done;
-  }
-
-  protected open(): void {
-    if (this.#done) throw new StateError("cipher already finished: final() was called");
+    super(new AesKey(key), (aes) => makeStream(aes, nonce, tagLength));
   }
 }
 
