@@ -3,7 +3,7 @@
 // CSP (test/engines/static.ts), in an iframe of this page. The engine must refuse WebAssembly
 // (Firefox at compile; WebKitGTK 2.50 compiles a module but refuses to instantiate it), and the
 // browser bundle must report backend() 'js' and still pass SP 800-38A and match the page's
-// crypto.subtle (test/engines/csp/run.js). The same page without the CSP runs on 'wasm'.
+// crypto.subtle (test/browser/csp/run.js, shared with Chromium). The same page without the CSP runs on 'wasm'.
 import { afterEach, describe, expect, it } from "vitest";
 import { ENGINE } from "./engine.js";
 

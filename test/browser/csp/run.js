@@ -1,8 +1,13 @@
 // Runs in a page served with a CSP that forbids WebAssembly: checks that compiling WASM is
 // indeed refused, that the browser bundle falls back to its pure-JS backend and says so, and
 // that it still gives the right answers — SP 800-38A vectors (all modes) and the page's
-// crypto.subtle for CTR and CBC, through the modes and through the `subtle` facade.
-// The result goes to window.__result for the playwright test (test/browser/csp.e2e.test.ts).
+// crypto.subtle for CTR and CBC, through the modes and through the `subtle` facade. No CTR
+// call needs 2^length - 1 blocks or more (Firefox's WebCrypto refuses them, see
+// test/engines/webcrypto.engines.test.ts). The page also records whether the CSP refuses eval
+// and whether WebAssembly is refused at compile or only at instantiation (WebKitGTK compiles a
+// module under the CSP but refuses to instantiate it). One page for every engine: the result
+// goes to window.__result for test/browser/csp.e2e.test.ts (Chromium) and
+// test/engines/csp.engines.test.ts (Firefox, WebKit, via test/engines/csp/index.html).
 import { aesKey, backend, ready, bytesToHex, hexToBytes } from "../../../dist/browser/index.js";
 import { subtle as facade } from "../../../dist/browser/subtle.js";
 
@@ -13,12 +18,25 @@ const check = (ok, what) => {
   if (!ok) failures.push(what);
 };
 
+let evalRefused;
+try {
+  evalRefused = (0, eval)("false");
+} catch {
+  evalRefused = true;
+}
 let wasmCompiles;
 try {
   await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
   wasmCompiles = true;
 } catch {
   wasmCompiles = false;
+}
+let wasmInstantiates;
+try {
+  await WebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+  wasmInstantiates = true;
+} catch {
+  wasmInstantiates = false;
 }
 await ready();
 
@@ -40,7 +58,7 @@ for (const v of sp.vectors) {
 }
 
 const web = crypto.subtle;
-for (const [n, length] of [[0, 64], [1, 128], [100, 8], [4096, 8], [5000, 32], [65536, 128]]) {
+for (const [n, length] of [[0, 64], [1, 128], [100, 8], [4096, 16], [5000, 32], [65536, 128]]) {
   const raw = crypto.getRandomValues(new Uint8Array(16));
   const counter = crypto.getRandomValues(new Uint8Array(16));
   const data = crypto.getRandomValues(new Uint8Array(n));
@@ -60,5 +78,5 @@ for (const [n, length] of [[0, 64], [1, 128], [100, 8], [4096, 8], [5000, 32], [
   check(bytesToHex(new Uint8Array(await facade.decrypt(cbc, fc, ct))) === bytesToHex(data), `subtle CBC decrypt n=${n}`);
 }
 
-window.__result = { wasmCompiles, backend: backend(), checks, failures };
+window.__result = { wasmCompiles, wasmInstantiates, evalRefused, backend: backend(), checks, failures };
 document.getElementById("out").textContent = JSON.stringify(window.__result, null, 1);
