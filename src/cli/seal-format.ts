@@ -16,19 +16,22 @@
 // in Tink's streaming AEAD). The index in the IV detects reordered or dropped chunks, the last
 // flag detects truncation at a chunk boundary, the header as AAD detects a changed chunk size or
 // nonce. Every chunk is checked before its plaintext is released, so memory is one chunk.
+// The constants, the header bytes and the chunk IVs are the library's sealed-stream format
+// (src/envelope/stream-format.ts: sealStream/openStream write the same bytes); this module adds
+// the CLI's checks and messages (SealFormatError, "sealed file") and Node's HKDF.
 import { hkdfSync } from "node:crypto";
+import {
+  STREAM_MAGIC as SEAL_MAGIC, STREAM_VERSION as SEAL_VERSION, STREAM_CIPHER_AES_256_GCM_HKDF_SHA256 as SEAL_CIPHER_AES_256_GCM_HKDF_SHA256,
+  STREAM_HEADER_BYTES as SEAL_HEADER_BYTES, STREAM_TAG_BYTES as SEAL_TAG_BYTES, STREAM_NONCE_BYTES as SEAL_NONCE_BYTES,
+  STREAM_KEY_BYTES as SEAL_KEY_BYTES, STREAM_DEFAULT_CHUNK_SIZE as DEFAULT_CHUNK_SIZE, STREAM_MIN_CHUNK_SIZE as MIN_CHUNK_SIZE,
+  STREAM_MAX_CHUNK_SIZE as MAX_CHUNK_SIZE, encodeStreamHeader, recordIv,
+} from "../envelope/stream-format.js";
 import { SealFormatError } from "./errors.js";
 
-export const SEAL_MAGIC = new TextEncoder().encode("AESWSEAL");
-export const SEAL_VERSION = 1;
-export const SEAL_CIPHER_AES_256_GCM_HKDF_SHA256 = 1;
-export const SEAL_HEADER_BYTES = 32;
-export const SEAL_TAG_BYTES = 16;
-export const SEAL_NONCE_BYTES = 16;
-export const SEAL_KEY_BYTES = 32;
-export const DEFAULT_CHUNK_SIZE = 64 * 1024;
-export const MIN_CHUNK_SIZE = 16;
-export const MAX_CHUNK_SIZE = 16 * 1024 * 1024;
+export {
+  SEAL_MAGIC, SEAL_VERSION, SEAL_CIPHER_AES_256_GCM_HKDF_SHA256, SEAL_HEADER_BYTES, SEAL_TAG_BYTES, SEAL_NONCE_BYTES,
+  SEAL_KEY_BYTES, DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE, MAX_CHUNK_SIZE,
+};
 const KDF_INFO = new TextEncoder().encode("aes-wasm seal v1");
 
 export interface SealHeader {
@@ -41,13 +44,7 @@ export function encodeHeader({ chunkSize, nonce }: SealHeader): Uint8Array {
     throw new SealFormatError(`chunk size must be ${MIN_CHUNK_SIZE} to ${MAX_CHUNK_SIZE} bytes, got ${chunkSize}`);
   }
   if (nonce.length !== SEAL_NONCE_BYTES) throw new SealFormatError(`file nonce must be ${SEAL_NONCE_BYTES} bytes`);
-  const h = new Uint8Array(SEAL_HEADER_BYTES);
-  h.set(SEAL_MAGIC, 0);
-  h[8] = SEAL_VERSION;
-  h[9] = SEAL_CIPHER_AES_256_GCM_HKDF_SHA256;
-  new DataView(h.buffer).setUint32(12, chunkSize, false);
-  h.set(nonce, 16);
-  return h;
+  return encodeStreamHeader(chunkSize, nonce);
 }
 
 /** Reads a header; SealFormatError names what is wrong. Authenticity is checked by the chunks. */
@@ -73,8 +70,5 @@ export function fileKey(masterKey: Uint8Array, nonce: Uint8Array): Uint8Array {
 /** The 12-byte GCM IV of chunk `index`. */
 export function chunkIv(index: number, last: boolean): Uint8Array {
   if (!Number.isSafeInteger(index) || index < 0) throw new SealFormatError(`chunk index ${index} out of range`);
-  const iv = new Uint8Array(12);
-  new DataView(iv.buffer).setBigUint64(3, BigInt(index), false);
-  iv[11] = last ? 1 : 0;
-  return iv;
+  return recordIv(index, last);
 }
