@@ -105,6 +105,26 @@ describeEachBackend("AES-GCM-SIV vs @noble/ciphers", (backend) => {
     key.dispose();
   });
 
+  it("a polluted Object.prototype.aad is ignored; odd views (offset subarrays, DataView) read the right bytes", () => {
+    const next = rng(17);
+    const k = randomBytes(next, 16), nonce = randomBytes(next, 12), msg = randomBytes(next, 77);
+    const expected = gcmsiv(k, nonce).encrypt(msg);
+    const key = aesKey(k);
+    (Object.prototype as Record<string, unknown>).aad = new Uint8Array([1, 2, 3]);
+    try {
+      expectBytes(key.gcmSiv(nonce, {}).encrypt(msg), expected, "inherited aad ignored");
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).aad;
+    }
+    const big = new Uint8Array(200);
+    big.set(nonce, 3);
+    big.set(msg, 101);
+    expectBytes(key.gcmSiv(big.subarray(3, 15)).encrypt(big.subarray(101, 178)), expected, "offset views");
+    const dv = new DataView(big.buffer, 101, 77);
+    expectBytes(key.gcmSiv(nonce).encrypt(dv as unknown as Uint8Array), expected, "a DataView");
+    key.dispose();
+  });
+
   it("typed errors: 24-byte key, nonce length, disposed key, short output", () => {
     const k24 = aesKey(new Uint8Array(24));
     expect(() => k24.gcmSiv(new Uint8Array(12))).toThrow(KeyLengthError);
