@@ -29,3 +29,35 @@ export function throughputChart(rows, title) {
   });
   return svg + "</svg>\n";
 }
+
+/**
+ * A dependency-free SVG bar chart of the constructions WebCrypto lacks: per case, our
+ * throughput relative to its peer in the same rounds (log scale), with the issue's target
+ * marked. `cases`: [{ what, ratio, target }] (target null: shown for reference only).
+ */
+export function constructionChart(cases, title) {
+  const W = 760, L = 330, R = 70, T = 40, ROW = 26, B = 40;
+  const H = T + cases.length * ROW + B;
+  const vals = cases.flatMap((c) => [c.ratio, c.target ?? c.ratio, 1]);
+  const xMin = 10 ** Math.floor(Math.log10(Math.min(...vals)));
+  const xMax = 10 ** Math.ceil(Math.log10(Math.max(...vals)));
+  const x = (v) => L + ((Math.log10(v) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * (W - L - R);
+  const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">\n`;
+  svg += `<rect width="${W}" height="${H}" fill="white"/>\n<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${esc(title)}</text>\n`;
+  for (let v = xMin; v <= xMax; v *= 10) {
+    svg += `<line x1="${x(v)}" x2="${x(v)}" y1="${T - 6}" y2="${H - B}" stroke="#ddd"/><text x="${x(v)}" y="${H - B + 16}" text-anchor="middle">${v >= 1 ? v : v.toFixed(2)}×</text>\n`;
+  }
+  svg += `<line x1="${x(1)}" x2="${x(1)}" y1="${T - 6}" y2="${H - B}" stroke="#888"/>\n`;
+  svg += `<text x="${(W - R + L) / 2}" y="${H - 8}" text-anchor="middle">aes-wasm throughput / peer's, same rounds (log); | = target</text>\n`;
+  cases.forEach((c, i) => {
+    const y = T + i * ROW;
+    const met = c.target === null || c.ratio >= c.target;
+    const color = c.target === null ? "#7f7f7f" : met ? "#2ca02c" : "#d62728";
+    svg += `<text x="${L - 8}" y="${y + 15}" text-anchor="end">${esc(c.what)}</text>\n`;
+    svg += `<rect x="${x(xMin)}" y="${y + 4}" width="${(x(c.ratio) - x(xMin)).toFixed(1)}" height="${ROW - 8}" fill="${color}"/>\n`;
+    svg += `<text x="${(x(c.ratio) + 4).toFixed(1)}" y="${y + 15}">${c.ratio.toFixed(2)}×</text>\n`;
+    if (c.target !== null) svg += `<line x1="${x(c.target).toFixed(1)}" x2="${x(c.target).toFixed(1)}" y1="${y + 1}" y2="${y + ROW - 1}" stroke="black" stroke-width="2"/>\n`;
+  });
+  return svg + "</svg>\n";
+}

@@ -7,7 +7,7 @@ import { LIBS, MODES } from "./peers.mjs";
 import { throughputCase, messageCase, keySetupCase } from "./cases.mjs";
 import { sizeLabel } from "./harness.mjs";
 import { quickBench } from "./quick.mjs";
-import { throughputChart } from "./chart.mjs";
+import { constructionChart, throughputChart } from "./chart.mjs";
 import { execFileSync } from "node:child_process";
 import { constructionCases } from "./constructions.mjs";
 import { measure } from "./harness.mjs";
@@ -25,7 +25,8 @@ const redo = process.argv.find((a) => a.startsWith("--redo="))?.slice(7).split("
 const SLOW = new Set(["aes-wasm (JS reference)", "aes-js", "crypto-js"]);
 const only = process.argv.find((a) => a.startsWith("--modes="))?.slice(8).split(",");
 const previous = redo ? JSON.parse(readFileSync(new URL("results/latest.json", import.meta.url), "utf8")) : undefined;
-const rows = previous ? previous.rows.filter((r) => !redo.includes(r.kind)) : [];
+// A row's kind is the singular of its --redo name ("constructions" re-measures kind "construction").
+const rows = previous ? previous.rows.filter((r) => !redo.includes(r.kind) && !redo.includes(`${r.kind}s`)) : [];
 const t0 = Date.now();
 for (const mode of redo ? [] : only ?? MODES) {
   for (const bits of [128, 256]) {
@@ -43,7 +44,7 @@ if (!redo || redo.includes("keysetup")) rows.push(...(await keySetupCase({ round
 if (!redo || redo.includes("constructions")) {
   for (const c of constructionCases()) {
     const res = await measure([c.ours, c.peer], { rounds: 3, time: 300 });
-    for (const t of [c.ours, c.peer]) rows.push({ kind: "construction", what: c.what, lib: t.name, size: 1 << 20, mbps: (1 << 20) / (res.get(t.name).ms * 1000) });
+    for (const t of [c.ours, c.peer]) rows.push({ kind: "construction", what: c.what, target: c.target, lib: t.name, size: 1 << 20, mbps: (1 << 20) / (res.get(t.name).ms * 1000) });
   }
 }
 // Forgotten keys in a synchronous loop, in a process of its own (its RSS is the loop's alone).
@@ -78,10 +79,13 @@ for (const mode of only ?? MODES) {
 md += "\n### One 64-byte AES-128-CTR message, key setup included\n\n| library | ns/message |\n|---|---:|\n";
 for (const r of rows.filter((r) => r.kind === "message")) md += `| ${r.lib} | ${Math.round(r.nsPerOp)} |\n`;
 md += "\n### Constructions WebCrypto lacks (1 MiB, each against its peer in the same rounds)\n\n| case | ours MB/s | peer MB/s | ratio |\n|---|---:|---:|---:|\n";
+// Rows come in pairs (ours, then the peer of the same case).
+const constructions = [];
 for (let i = 0; i + 1 < rows.length; i++) {
   const [a, b] = [rows[i], rows[i + 1]];
   if (a.kind === "construction" && b.kind === "construction" && a.what === b.what) {
     md += `| ${a.what} | ${a.mbps.toFixed(1)} | ${b.mbps.toFixed(1)} | ${(a.mbps / b.mbps).toFixed(2)}x |\n`;
+    constructions.push({ what: a.what.replace(/ 1 MiB throughput/, ""), ratio: a.mbps / b.mbps, target: a.target ?? null });
     i++;
   }
 }
@@ -94,4 +98,8 @@ writeFileSync(new URL("results/latest.md", import.meta.url), md);
 writeFileSync(new URL("results/throughput.svg", import.meta.url),
   throughputChart(rows.filter((r) => r.kind === "throughput" && r.mode === "ctr" && r.bits === 128),
     `AES-128-CTR throughput by message size (${date}, ${machine})`));
+if (constructions.length > 0) {
+  writeFileSync(new URL("results/constructions.svg", import.meta.url),
+    constructionChart(constructions, `Constructions WebCrypto lacks, 1 MiB (${new Date().toISOString().slice(0, 10)}, ${machine})`));
+}
 console.log(md);
