@@ -11,7 +11,7 @@
 //    CommonJS projects; dist/cjs/package.json says "type": "commonjs" and the .d.ts files are
 //    copied beside the modules, so `module: node16` CommonJS code type-checks against them.
 //
-// The WASM core ships once, as base64 in dist/wasm/core-bytes.js (tsc's output of the
+// The WASM core ships once, as hex in dist/wasm/core-bytes.js (tsc's output of the
 // generated src/wasm/core-bytes.ts): the browser bundles import that module (a relative
 // import, still no bare specifier) instead of inlining a copy, and the CommonJS build reads
 // it as text. The self-test's vectors (dist/selftest/vectors.js) are shared the same way with
@@ -102,7 +102,7 @@ function noBareImports() {
 }
 
 /**
- * The CommonJS dist/cjs/wasm/core-bytes.js: reads the base64 from dist/wasm/core-bytes.js (the
+ * The CommonJS dist/cjs/wasm/core-bytes.js: reads the hex from dist/wasm/core-bytes.js (the
  * ES module, two directories up) instead of carrying a second copy. Node, Bun and Deno read it
  * from the installed package; a bundler that inlines CommonJS but not this file gets the
  * error below (bundle the ES module build instead: it embeds the bytes).
@@ -113,7 +113,7 @@ function coreBytesFromEsm() {
     name: "core-bytes-from-esm",
     load(id) {
       if (id !== esm) return null;
-      if (!/CORE_WASM_BASE64 = "[A-Za-z0-9+/=]+";/.test(readFileSync(esm, "utf8"))) this.error(`${esm} does not hold the base64 core`);
+      if (!/CORE_WASM_HEX = "[0-9a-f]+";/.test(readFileSync(esm, "utf8"))) this.error(`${esm} does not hold the hex core`);
       return [
         `import { readFileSync } from "node:fs";`,
         `import { join } from "node:path";`,
@@ -125,9 +125,9 @@ function coreBytesFromEsm() {
         `} catch (e) {`,
         `  throw new Error(\`aes-wasm (CommonJS build) reads its WASM core from \${file}: \${e.message}. If this code was bundled, bundle the ES module build (import "aes-wasm"), which embeds it.\`);`,
         `}`,
-        `const m = /CORE_WASM_BASE64 = "([A-Za-z0-9+/=]+)";/.exec(text);`,
+        `const m = /CORE_WASM_HEX = "([0-9a-f]+)";/.exec(text);`,
         `if (!m) throw new Error(\`aes-wasm: \${file} does not hold the WASM core\`);`,
-        `export const CORE_WASM_BASE64 = m[1];`,
+        `export const CORE_WASM_HEX = m[1];`,
       ].join("\n");
     },
   };

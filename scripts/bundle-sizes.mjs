@@ -53,4 +53,4 @@ const wasm = readFileSync(new URL("../build/aes.wasm", import.meta.url));
 console.log("| entry | file | files | raw | gzipped |\n|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 console.log(`\nThe WASM core: ${kb(wasm.length)} (${kb(gzipSync(wasm, { level: 9 }).length)} gzipped as a .wasm file); ` +
-  `embedded as base64 it is most of every entry that uses it.`);
+  `embedded as hex it is much of every entry that uses it.`);

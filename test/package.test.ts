@@ -140,16 +140,16 @@ describe("the tarball", () => {
     expect(tarball.files.every((f) => /^(dist|bin)\//.test(f) || linked(f) || ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "SECURITY.md"].includes(f)), tarball.files.join("\n")).toBe(true);
   });
 
-  it("carries the WASM core once: base64 in dist/wasm/core-bytes.js, declared as string", () => {
+  it("carries the WASM core once: hex in dist/wasm/core-bytes.js, declared as string", () => {
     const installed = join(app, "node_modules/aes-wasm");
     const source = readFileSync(join(installed, "dist/wasm/core-bytes.js"), "utf8");
-    const base64 = /CORE_WASM_BASE64 = "([A-Za-z0-9+/=]+)"/.exec(source)?.[1] ?? "";
-    expect(Buffer.from(base64, "base64").subarray(0, 4).toString("latin1")).toBe("\0asm");
+    const hex = /CORE_WASM_HEX = "([0-9a-f]+)"/.exec(source)?.[1] ?? "";
+    expect(Buffer.from(hex, "hex").subarray(0, 4).toString("latin1")).toBe("\0asm");
     // Any 64-character piece of it, anywhere else in the package, would be a second copy.
-    const probe = base64.slice(1000, 1064);
+    const probe = hex.slice(1000, 1064);
     const holders = tarball.files.filter((f) => readFileSync(join(installed, f), "latin1").includes(probe));
     expect(holders).toEqual(["dist/wasm/core-bytes.js"]);
-    expect(readFileSync(join(installed, "dist/wasm/core-bytes.d.ts"), "utf8")).toMatch(/CORE_WASM_BASE64: string;/);
+    expect(readFileSync(join(installed, "dist/wasm/core-bytes.d.ts"), "utf8")).toMatch(/CORE_WASM_HEX: string;/);
     expect(tarball.files.filter((f) => f.endsWith(".wasm"))).toEqual([]);
   });
 
