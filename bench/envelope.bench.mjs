@@ -8,13 +8,15 @@
 //      key.gcm(iv).encrypt() over the same bytes (node:crypto one-shot shown for reference).
 // Tasks run interleaved in rounds, order rotated, and each figure is the median over rounds, so
 // on a shared machine the ratios hold even when absolute numbers drift.
-// Run: npx tsc -p tsconfig.build.json && node bench/envelope.bench.mjs [--quick]
+// Run: npx tsc -p tsconfig.build.json && node bench/envelope.bench.mjs [--quick] [--small]
+// (--small: the 64-byte part only.)
 import * as nodeCrypto from "node:crypto";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import * as aes from "../dist/index.node.js";
 
 const quick = process.argv.includes("--quick");
+const smallOnly = process.argv.includes("--small");
 const ROUNDS = quick ? 3 : 7;
 await aes.ready();
 
@@ -62,6 +64,7 @@ const sealed = aes.seal(key, msg);
   if (!Buffer.concat([d.update(sealed.subarray(18, 82)), d.final()]).equals(msg)) throw new Error("node:crypto does not open seal()'s output");
   if (!Buffer.from(aes.open(key, sealed)).equals(msg)) throw new Error("open() does not return the message");
 }
+const gcmSealed = key.gcm(iv).encrypt(msg);
 const BATCH = 200;
 const reused = new Uint8Array(64 + aes.ENVELOPE_OVERHEAD);
 const small = await interleaved([
@@ -70,6 +73,7 @@ const small = await interleaved([
   { name: "open (aes-wasm)", ops: BATCH, run: batched(() => aes.open(key, sealed), BATCH) },
   { name: "seal, aes-gcm-siv (aes-wasm)", ops: BATCH, run: batched(() => aes.seal(key, msg, { algorithm: "aes-gcm-siv" }), BATCH) },
   { name: "key.gcm(iv).encrypt (aes-wasm)", ops: BATCH, run: batched(() => key.gcm(iv).encrypt(msg), BATCH) },
+  { name: "key.gcm(iv).decrypt (aes-wasm)", ops: BATCH, run: batched(() => key.gcm(iv).decrypt(gcmSealed), BATCH) },
   {
     name: "node:crypto GCM", ops: BATCH, run: batched(() => {
       const c = nodeCrypto.createCipheriv("aes-256-gcm", keyBytes, iv);
@@ -79,49 +83,6 @@ const small = await interleaved([
     }, BATCH),
   },
 ], quick ? 40 : 120);
-
-// 2. 1 MiB chunks
-const MIB = 1 << 20;
-const TOTAL = (quick ? 8 : 16) * MIB;
-const data = new Uint8Array(TOTAL);
-for (let off = 0; off < TOTAL; off += 65536) nodeCrypto.getRandomValues(data.subarray(off, off + 65536));
-const pieces = Array.from({ length: TOTAL / MIB }, (_, i) => data.subarray(i * MIB, (i + 1) * MIB));
-const master = nodeCrypto.randomBytes(32);
-let sink = 0;
-
-async function webSeal() {
-  const ts = aes.sealStream(master, { chunkSize: MIB });
-  const writer = ts.writable.getWriter();
-  const reader = ts.readable.getReader();
-  const reading = (async () => {
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) return;
-      sink += r.value.length;
-    }
-  })();
-  for (const p of pieces) await writer.write(p);
-  await writer.close();
-  await reading;
-}
-
-async function nodeSeal() {
-  await pipeline(Readable.from(pieces), aes.sealNodeStream(master, { chunkSize: MIB }),
-    new Writable({ write(c, _e, cb) { sink += c.length; cb(); } }));
-}
-
-const big = await interleaved([
-  { name: "sealStream, 1 MiB chunks (WHATWG)", ops: TOTAL, run: webSeal },
-  { name: "sealNodeStream, 1 MiB chunks (Node)", ops: TOTAL, run: nodeSeal },
-  { name: "one-shot key.gcm(iv).encrypt (aes-wasm)", ops: TOTAL, run: () => { sink += key.gcm(iv).encrypt(data).length; } },
-  {
-    name: "one-shot node:crypto GCM", ops: TOTAL, run: () => {
-      const c = nodeCrypto.createCipheriv("aes-256-gcm", keyBytes, iv);
-      sink += c.update(data).length + c.final().length + c.getAuthTag().length;
-    },
-  },
-], quick ? 300 : 800);
-key.dispose();
 
 const ns = (x) => `${x.toFixed(0)} ns`;
 const mbs = (nsPerByte) => `${(1e3 / nsPerByte).toFixed(0)} MB/s`;
@@ -134,12 +95,60 @@ for (const name of ["seal (aes-wasm)", "seal, { output } (aes-wasm)"]) {
   console.log(`\n${name} / node:crypto = ${ratio.toFixed(2)}x (target <= 0.5x): ${ratio <= 0.5 ? "met" : "NOT met"}`);
 }
 console.log("");
-const oneShot = big.get("one-shot key.gcm(iv).encrypt (aes-wasm)");
-console.log(`${TOTAL / MIB} MiB in 1 MiB pieces (AES-256), median of ${ROUNDS} rounds\n`);
-console.log("| task | throughput | vs one-shot key.gcm |\n|---|---|---|");
-for (const [name, t] of big) console.log(`| ${name} | ${mbs(t)} | ${(oneShot / t).toFixed(2)}x |`);
-for (const name of ["sealStream, 1 MiB chunks (WHATWG)", "sealNodeStream, 1 MiB chunks (Node)"]) {
-  const ratio = oneShot / big.get(name);
-  console.log(`\n${name} / one-shot = ${ratio.toFixed(2)}x (target >= 0.9x): ${ratio >= 0.9 ? "met" : "NOT met"}`);
+
+// 2. 1 MiB chunks
+if (!smallOnly) await streams();
+key.dispose();
+
+async function streams() {
+  const MIB = 1 << 20;
+  const TOTAL = (quick ? 8 : 16) * MIB;
+  const data = new Uint8Array(TOTAL);
+  for (let off = 0; off < TOTAL; off += 65536) nodeCrypto.getRandomValues(data.subarray(off, off + 65536));
+  const pieces = Array.from({ length: TOTAL / MIB }, (_, i) => data.subarray(i * MIB, (i + 1) * MIB));
+  const master = nodeCrypto.randomBytes(32);
+  let sink = 0;
+
+  async function webSeal() {
+    const ts = aes.sealStream(master, { chunkSize: MIB });
+    const writer = ts.writable.getWriter();
+    const reader = ts.readable.getReader();
+    const reading = (async () => {
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) return;
+        sink += r.value.length;
+      }
+    })();
+    for (const p of pieces) await writer.write(p);
+    await writer.close();
+    await reading;
+  }
+
+  async function nodeSeal() {
+    await pipeline(Readable.from(pieces), aes.sealNodeStream(master, { chunkSize: MIB }),
+      new Writable({ write(c, _e, cb) { sink += c.length; cb(); } }));
+  }
+
+  const big = await interleaved([
+    { name: "sealStream, 1 MiB chunks (WHATWG)", ops: TOTAL, run: webSeal },
+    { name: "sealNodeStream, 1 MiB chunks (Node)", ops: TOTAL, run: nodeSeal },
+    { name: "one-shot key.gcm(iv).encrypt (aes-wasm)", ops: TOTAL, run: () => { sink += key.gcm(iv).encrypt(data).length; } },
+    {
+      name: "one-shot node:crypto GCM", ops: TOTAL, run: () => {
+        const c = nodeCrypto.createCipheriv("aes-256-gcm", keyBytes, iv);
+        sink += c.update(data).length + c.final().length + c.getAuthTag().length;
+      },
+    },
+  ], quick ? 300 : 800);
+
+  const oneShot = big.get("one-shot key.gcm(iv).encrypt (aes-wasm)");
+  console.log(`${TOTAL / MIB} MiB in 1 MiB pieces (AES-256), median of ${ROUNDS} rounds\n`);
+  console.log("| task | throughput | vs one-shot key.gcm |\n|---|---|---|");
+  for (const [name, t] of big) console.log(`| ${name} | ${mbs(t)} | ${(oneShot / t).toFixed(2)}x |`);
+  for (const name of ["sealStream, 1 MiB chunks (WHATWG)", "sealNodeStream, 1 MiB chunks (Node)"]) {
+    const ratio = oneShot / big.get(name);
+    console.log(`\n${name} / one-shot = ${ratio.toFixed(2)}x (target >= 0.9x): ${ratio >= 0.9 ? "met" : "NOT met"}`);
+  }
+  if (sink === 0) console.log(sink);
 }
-if (sink === 0) console.log(sink);

@@ -1,5 +1,6 @@
-// The envelope's short-message GCM path (src/envelope/short-gcm.ts: one ECB call for H, E_K(J0)
-// and the keystream, one GHASH call) on its own, against the official vectors it can take
+// GCM's short-message path (src/modes/gcm.ts: gcmSealShort/gcmOpenShort, one ECB call for E_K(J0)
+// and the keystream, one GHASH call with the key's cached tables), which seal/open and
+// key.gcm(iv).encrypt/decrypt take, on its own, against the official vectors it can take
 // (96-bit IV, 128-bit tag, data and AAD up to 4 KiB): every such Wycheproof aes_gcm_test.json
 // case and NIST CAVP gcmEncryptExtIV*/gcmDecrypt* record (FAIL records refused, output
 // untouched), then node:crypto at every length 0..300 with the AAD given in one or two parts.
@@ -7,8 +8,8 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { aesKey, DecryptionError, hexToBytes, bytesToHex } from "../src/index.js";
-import { shortGcmOpen, shortGcmSeal, SHORT_GCM_MAX_BYTES } from "../src/envelope/short-gcm.js";
+import { aesKey, DecryptionError, DisposedError, hexToBytes, bytesToHex, open, seal } from "../src/index.js";
+import { gcmOpenShort, gcmSealShort, gcmTablesForTest, GCM_SHORT_MAX_BYTES as SHORT_GCM_MAX_BYTES } from "../src/modes/gcm.js";
 import { describeEachBackend } from "./helpers/backends.js";
 import { parseRsp, readRsp } from "./helpers/rsp.js";
 
@@ -28,13 +29,17 @@ const cavp = new Map(CAVP.map((f) => {
   return [f, records.filter((r) => fits(r.fields.IV!.length / 2, r.fields.Tag!.length / 2, r.fields.PT?.length ?? r.fields.CT!.length, r.fields.AAD!.length / 2))];
 }));
 
+function expectBytes(got: Uint8Array, want: Uint8Array): void {
+  expect(bytesToHex(got)).toBe(bytesToHex(want));
+}
+
 /** Seals with the short path; returns ciphertext ‖ tag as hex. `split` cuts the AAD into two parts there. */
 function sealHex(key: ReturnType<typeof aesKey>, iv: Uint8Array, aad: Uint8Array, pt: Uint8Array, split = 0): string {
   const out = new Uint8Array(pt.length + 16 + 3).fill(0xee);
   // AAD in two parts: the first `split` bytes of a longer array (aad1Length), then the rest.
   const first = new Uint8Array(split + 5).fill(0x77);
   first.set(aad.subarray(0, split));
-  shortGcmSeal(key, iv, 0, first, split, aad.subarray(split), pt, out, 3);
+  gcmSealShort(key, iv, 0, first, split, aad.subarray(split), pt, pt.length, out, 3, 16);
   expect(out.subarray(0, 3)).toEqual(new Uint8Array(3).fill(0xee)); // nothing before `at`
   return bytesToHex(out.subarray(3));
 }
@@ -48,7 +53,7 @@ function openHex(key: ReturnType<typeof aesKey>, iv: Uint8Array, aad: Uint8Array
   const from = new Uint8Array(sealed.length + 3);
   from.set(sealed, 3);
   try {
-    shortGcmOpen(key, ivAt, 2, new Uint8Array(0), 0, aad, from, 3, out);
+    gcmOpenShort(key, ivAt, 2, new Uint8Array(0), 0, aad, from, 3, 16, out, 0);
   } catch (e) {
     expect(e).toBeInstanceOf(DecryptionError);
     expect(out.every((b) => b === 0xee), "output untouched").toBe(true);
@@ -105,6 +110,43 @@ describeEachBackend("short-message GCM", () => {
       if (decrypt) expect(fails).toBe({ 128: 196, 192: 190, 256: 191 }[file.slice(10, 13)]);
     });
   }
+
+  it("one cached GCM slot per core holds the last key's GHASH tables: shared by seal and key.gcm, given back when another key takes it, wiped by dispose()", () => {
+    const a = aesKey(randomBytes(16));
+    const core = a.core;
+    const iv = randomBytes(12), pt = randomBytes(40);
+    const sealedA = a.gcm(iv).encrypt(pt);
+    const tables = gcmTablesForTest(core)!;
+    expect(tables.key).toBe(a);
+    const region = () => core.mem.subarray(tables.ptr, tables.ptr + tables.size);
+    expect(region().some((b) => b !== 0), "tables made").toBe(true);
+    const slots = core.stats().slotsInUse;
+    expectBytes(open(a, seal(a, pt)), pt); // the envelope uses the same slot: none added
+    expectBytes(a.gcm(iv).decrypt(sealedA), pt);
+    expect(core.stats().slotsInUse).toBe(slots);
+    expect(gcmTablesForTest(core)!.ptr).toBe(tables.ptr);
+
+    const b = aesKey(randomBytes(32));
+    const withB = core.stats().slotsInUse;
+    expectBytes(open(b, seal(b, pt)), pt);
+    expect(gcmTablesForTest(core)!.key).toBe(b);
+    expect(core.stats().slotsInUse, "a's tables were given back when b's were made").toBe(withB);
+    a.dispose();
+    expect(core.stats().slotsInUse, "a holds nothing but its key block").toBe(withB - 1);
+    expect(() => a.gcm(iv)).toThrow(DisposedError);
+
+    const mine = gcmTablesForTest(core)!;
+    b.dispose();
+    expect(core.stats().slotsInUse, "b's key block and tables").toBe(withB - 3);
+    expect(core.mem.subarray(mine.ptr, mine.ptr + mine.size).every((x) => x === 0), "b's tables wiped").toBe(true);
+    expect(gcmTablesForTest(core)).toBeUndefined();
+    // A new key after a disposed cached one: fresh tables, node's bytes.
+    const keyBytes = randomBytes(24);
+    const c = aesKey(keyBytes);
+    const n = createCipheriv("aes-192-gcm", keyBytes, iv);
+    expect(bytesToHex(c.gcm(iv).encrypt(pt))).toBe(Buffer.concat([n.update(pt), n.final(), n.getAuthTag()]).toString("hex"));
+    c.dispose();
+  });
 
   it("node:crypto at every length 0..300 and the 4 KiB edge, AAD 0..300 in one or two parts, every key size", () => {
     const lengths = [...Array(301).keys(), 1023, 4095, 4096];

@@ -22,14 +22,6 @@ export const ENVELOPE_OVERHEAD = ENVELOPE_HEADER_BYTES + ENVELOPE_TAG_BYTES;
 export type EnvelopeAlgorithm = "aes-gcm" | "aes-gcm-siv";
 export const ALGORITHM_IDS: Readonly<Record<EnvelopeAlgorithm, number>> = Object.freeze({ "aes-gcm": 1, "aes-gcm-siv": 2 });
 
-/** Writes the header into `out` (at least 18 bytes): magic, version, algorithm id; the nonce from `nonce`. */
-export function writeHeader(out: Uint8Array, algorithmId: number, nonce: Uint8Array): void {
-  out[0] = 0x41; out[1] = 0x57; out[2] = 0x45; out[3] = 0x4e;
-  out[4] = ENVELOPE_VERSION;
-  out[5] = algorithmId;
-  out.set(nonce, 6);
-}
-
 /** The algorithm of an envelope's header, after checking magic and version (EnvelopeFormatError). */
 export function readHeader(sealed: Uint8Array): EnvelopeAlgorithm {
   if (sealed.length < ENVELOPE_HEADER_BYTES || sealed[0] !== 0x41 || sealed[1] !== 0x57 || sealed[2] !== 0x45 || sealed[3] !== 0x4e) {

@@ -3,19 +3,18 @@
 // header that is authenticated with the message (./format.ts), and open() releases nothing
 // unless the tag matches. AES-GCM by default; AES-GCM-SIV for misuse resistance (a repeated
 // nonce then reveals only that two messages were equal).
-import { asBytes, outputFor, unaliased } from "../bytes.js";
+import { asBytes, byteLengthOf, outputFor, unaliased } from "../bytes.js";
 import { DataLengthError, DecryptionError, InputTypeError, KeyLengthError, show, StateError } from "../errors.js";
 import { AesKey } from "../key.js";
-import { GCM_MAX_DATA_BYTES } from "../modes/gcm.js";
+import { GCM_MAX_DATA_BYTES, GCM_SHORT_MAX_BYTES, gcmOpenShort, gcmSealShort } from "../modes/gcm.js";
 import { GCM_SIV_MAX_BYTES } from "../modes/gcm-siv.js";
-import { readOptions } from "../modes/guard.js";
+import { ownValue } from "../modes/guard.js";
 import { NonceSource } from "../nonce/source.js";
 import {
-  ALGORITHM_IDS, ENVELOPE_HEADER_BYTES, ENVELOPE_NONCE_BYTES, ENVELOPE_OVERHEAD, ENVELOPE_TAG_BYTES, readHeader, writeHeader,
+  ALGORITHM_IDS, ENVELOPE_HEADER_BYTES, ENVELOPE_OVERHEAD, ENVELOPE_TAG_BYTES, ENVELOPE_VERSION, readHeader,
   type EnvelopeAlgorithm,
 } from "./format.js";
 import { drawRandomNonce } from "./nonces.js";
-import { shortGcmOpen, shortGcmSeal, SHORT_GCM_MAX_BYTES } from "./short-gcm.js";
 
 export interface SealOptions {
   /** Additional authenticated data: bound to the envelope, not stored in it; open() needs the same. */
@@ -43,8 +42,6 @@ export interface OpenOptions {
 }
 
 const EMPTY = new Uint8Array(0);
-const NO_SEAL_OPTIONS: Partial<SealOptions> = Object.freeze(Object.create(null) as Partial<SealOptions>);
-const NO_OPEN_OPTIONS: Partial<OpenOptions> = Object.freeze(Object.create(null) as Partial<OpenOptions>);
 
 function checkKey(key: unknown): AesKey {
   if (!(key instanceof AesKey)) throw new InputTypeError(`key must be an AesKey (aesKey(bytes)), got ${show(key)}`);
@@ -67,7 +64,7 @@ function joinAad(header: Uint8Array, aad: Uint8Array): Uint8Array {
 }
 
 const fitsShortPath = (n: number, aad: Uint8Array): boolean =>
-  n <= SHORT_GCM_MAX_BYTES && aad.length + ENVELOPE_HEADER_BYTES <= SHORT_GCM_MAX_BYTES;
+  n <= GCM_SHORT_MAX_BYTES && aad.length + ENVELOPE_HEADER_BYTES <= GCM_SHORT_MAX_BYTES;
 
 /** Whether two plain views share bytes (offsets first: asking a small array for its buffer is slow). */
 function overlaps(a: Uint8Array, b: Uint8Array): boolean {
@@ -76,30 +73,42 @@ function overlaps(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * The plaintext and AAD as they must be read when the envelope goes to a caller's `out`: the
- * header is written first and the ciphertext runs 18 bytes ahead of the plaintext, so a
- * plaintext that the writes would reach before it is read is copied (bytes.ts's one output
- * rule: overlap behaves as memmove), and so is an AAD that overlaps `out` at all.
+ * The plaintext and AAD as they must be read when the envelope goes to a caller's `out` by the
+ * long path: the header is written first and the ciphertext runs 18 bytes ahead of the
+ * plaintext, so a plaintext that the writes would reach before it is read is copied (bytes.ts's
+ * one output rule: overlap behaves as memmove), and so is an AAD that overlaps `out` at all.
+ * (The short path copies every input into the IO window before it writes `out`.)
  */
 function inputsFor(pt: Uint8Array, aad: Uint8Array, out: Uint8Array): [Uint8Array, Uint8Array] {
-  // Up to 64 bytes a copy costs less than the check: asking a small array for its `buffer`
-  // moves it out of the JS heap (~1 µs, see bytes.ts).
-  return [pt.length <= SMALL ? new Uint8Array(pt) : unaliased(pt, out, ENVELOPE_HEADER_BYTES),
-    aad.length <= SMALL ? (aad.length === 0 ? aad : new Uint8Array(aad)) : overlaps(aad, out) ? new Uint8Array(aad) : aad];
+  return [unaliased(pt, out, ENVELOPE_HEADER_BYTES), overlaps(aad, out) ? new Uint8Array(aad) : aad];
 }
-const SMALL = 64;
 
-/** Encrypts into `out`, whose header (nonce included) is written: ciphertext ‖ tag after it. */
-function encryptInto(key: AesKey, algorithm: EnvelopeAlgorithm, pt: Uint8Array, aad: Uint8Array, out: Uint8Array): void {
-  if (algorithm === "aes-gcm" && fitsShortPath(pt.length, aad)) {
-    shortGcmSeal(key, out, 6, out, ENVELOPE_HEADER_BYTES, aad, pt, out, ENVELOPE_HEADER_BYTES);
+/**
+ * The header of the envelope being sealed (magic, version, algorithm, nonce), made here rather
+ * than in `out`, which may overlap the plaintext or the AAD. seal() runs synchronously from
+ * filling it to copying it out, so one array serves every call.
+ */
+const header = new Uint8Array([0x41, 0x57, 0x45, 0x4e, ENVELOPE_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // "AWEN", 1
+
+/**
+ * Encrypts the `n` bytes of `plaintext` (a checked ArrayBufferView) into `out`: `header` (nonce
+ * included) ‖ ciphertext ‖ tag. `callerOutput`: `out` is the caller's.
+ */
+function encryptInto(key: AesKey, algorithm: EnvelopeAlgorithm, plaintext: ArrayBufferView, n: number, aad: Uint8Array,
+  out: Uint8Array, callerOutput: boolean): void {
+  if (algorithm === "aes-gcm" && fitsShortPath(n, aad)) {
+    gcmSealShort(key, header, 6, header, ENVELOPE_HEADER_BYTES, aad, plaintext, n, out, ENVELOPE_HEADER_BYTES, ENVELOPE_TAG_BYTES);
+    for (let i = 0; i < ENVELOPE_HEADER_BYTES; i++) out[i] = header[i]!;
     return;
   }
-  const header = out.subarray(0, ENVELOPE_HEADER_BYTES);
-  const nonce = out.subarray(6, ENVELOPE_HEADER_BYTES);
+  let pt = asBytes(plaintext, "plaintext");
+  if (callerOutput) [pt, aad] = inputsFor(pt, aad, out);
+  const all = joinAad(header, aad);
+  out.set(header);
+  const nonce = header.subarray(6, ENVELOPE_HEADER_BYTES); // copied by the mode
   const body = out.subarray(ENVELOPE_HEADER_BYTES);
-  if (algorithm === "aes-gcm-siv") key.gcmSiv(nonce, { aad: joinAad(header, aad) }).encrypt(pt, body);
-  else key.gcm(nonce, { aad: joinAad(header, aad) }).encrypt(pt, body);
+  if (algorithm === "aes-gcm-siv") key.gcmSiv(nonce, { aad: all }).encrypt(pt, body);
+  else key.gcm(nonce, { aad: all }).encrypt(pt, body);
 }
 
 /**
@@ -112,47 +121,47 @@ export function seal(key: AesKey, plaintext: Uint8Array, options: SealOptions & 
 export function seal(key: AesKey, plaintext: Uint8Array, options?: SealOptions & { nonceSource?: undefined }): Uint8Array;
 export function seal(key: AesKey, plaintext: Uint8Array, options?: SealOptions): Uint8Array | Promise<Uint8Array>;
 export function seal(key: AesKey, plaintext: Uint8Array, options?: SealOptions): Uint8Array | Promise<Uint8Array> {
-  // No options (the common call): skip making the options copy.
-  const o = options === undefined ? NO_SEAL_OPTIONS : readOptions(options, ["aad", "algorithm", "nonceSource", "output"], "seal options");
-  if (o.nonceSource !== undefined) return sealWithSource(key, plaintext, o);
+  // The options' own values, each read once (as readOptions does), into locals: no copy object.
+  let aadOption: unknown, algorithmOption: unknown, output: unknown;
+  if (options !== undefined && options !== null) {
+    if (typeof options !== "object" && typeof options !== "function") throw new StateError(`seal options must be an object, got ${typeof options}`);
+    aadOption = ownValue(options, "aad");
+    algorithmOption = ownValue(options, "algorithm");
+    const source = ownValue(options, "nonceSource");
+    output = ownValue(options, "output");
+    if (source !== undefined) return sealWithSource(key, plaintext, aadOption, algorithmOption, source, output);
+  }
   const k = checkKey(key);
-  const algorithm = algorithmOf(o.algorithm, k);
-  let pt = asBytes(plaintext, "plaintext");
-  let aad = o.aad === undefined ? EMPTY : asBytes(o.aad, "aad");
-  checkLengths(algorithm, pt.length, aad.length);
+  const algorithm = algorithmOf(algorithmOption, k);
+  // Only the length now: the short path reads the plaintext once, straight into the IO window.
+  const n = byteLengthOf(plaintext, "plaintext");
+  const aad = aadOption === undefined ? EMPTY : asBytes(aadOption, "aad");
+  checkLengths(algorithm, n, aad.length);
   k.slot; // DisposedError before a nonce is counted
-  const out = o.output === undefined ? new Uint8Array(pt.length + ENVELOPE_OVERHEAD) : outputFor(o.output, pt.length + ENVELOPE_OVERHEAD);
-  if (o.output !== undefined) [pt, aad] = inputsFor(pt, aad, out);
-  drawRandomNonce(k, out, 6); // KeyUsageLimitError past 2^32, before anything is encrypted
-  writeHeaderPrefix(out, ALGORITHM_IDS[algorithm]);
-  encryptInto(k, algorithm, pt, aad, out);
+  const out = output === undefined ? new Uint8Array(n + ENVELOPE_OVERHEAD) : outputFor(output, n + ENVELOPE_OVERHEAD);
+  drawRandomNonce(k, header, 6); // KeyUsageLimitError past 2^32, before anything is encrypted
+  header[5] = ALGORITHM_IDS[algorithm];
+  encryptInto(k, algorithm, plaintext, n, aad, out, output !== undefined);
   return out;
 }
 
-async function sealWithSource(key: AesKey, plaintext: Uint8Array, o: Partial<SealOptions>): Promise<Uint8Array> {
+async function sealWithSource(key: AesKey, plaintext: Uint8Array, aadOption: unknown, algorithmOption: unknown,
+  source: unknown, output: unknown): Promise<Uint8Array> {
   const k = checkKey(key);
-  const source = o.nonceSource;
   if (!(source instanceof NonceSource)) throw new InputTypeError(`nonceSource must be a NonceSource, got ${show(source)}`);
-  const algorithm = algorithmOf(o.algorithm, k);
-  let pt = asBytes(plaintext, "plaintext");
-  let aad = o.aad === undefined ? EMPTY : asBytes(o.aad, "aad");
+  const algorithm = algorithmOf(algorithmOption, k);
+  const pt = asBytes(plaintext, "plaintext"); // now: a small plaintext is copied before the await
+  const aad = aadOption === undefined ? EMPTY : asBytes(aadOption, "aad");
   checkLengths(algorithm, pt.length, aad.length); // before drawing: a refused message uses no nonce
   k.slot;
-  const out = o.output === undefined ? new Uint8Array(pt.length + ENVELOPE_OVERHEAD) : outputFor(o.output, pt.length + ENVELOPE_OVERHEAD);
+  const out = output === undefined ? new Uint8Array(pt.length + ENVELOPE_OVERHEAD) : outputFor(output, pt.length + ENVELOPE_OVERHEAD);
   const block = await source.next();
-  if (o.output !== undefined) [pt, aad] = inputsFor(pt, aad, out);
-  const nonce = new Uint8Array(ENVELOPE_NONCE_BYTES);
-  nonce.set(block.subarray(0, 6)); // N: unique while the store holds
-  nonce.set(block.subarray(7, 13), 6); // random bits (byte 6, always 0, is CTR headroom GCM has no use for)
-  writeHeader(out, ALGORITHM_IDS[algorithm], nonce);
-  encryptInto(k, algorithm, pt, aad, out);
+  // From here to the end of encryptInto nothing awaits: `header` is this call's.
+  for (let i = 0; i < 6; i++) header[6 + i] = block[i]!; // N: unique while the store holds
+  for (let i = 0; i < 6; i++) header[12 + i] = block[7 + i]!; // random bits (byte 6, always 0, is CTR headroom GCM has no use for)
+  header[5] = ALGORITHM_IDS[algorithm];
+  encryptInto(k, algorithm, pt, pt.length, aad, out, output !== undefined);
   return out;
-}
-
-function writeHeaderPrefix(out: Uint8Array, algorithmId: number): void {
-  out[0] = 0x41; out[1] = 0x57; out[2] = 0x45; out[3] = 0x4e; // "AWEN"
-  out[4] = 1;
-  out[5] = algorithmId;
 }
 
 function checkLengths(algorithm: EnvelopeAlgorithm, n: number, aad: number): void {
@@ -170,31 +179,29 @@ function checkLengths(algorithm: EnvelopeAlgorithm, n: number, aad: number): voi
  * algorithm).
  */
 export function open(key: AesKey, sealed: Uint8Array, options?: OpenOptions): Uint8Array {
-  const o = options === undefined ? NO_OPEN_OPTIONS : readOptions(options, ["aad", "output"], "open options");
+  let aadOption: unknown, output: unknown;
+  if (options !== undefined && options !== null) {
+    if (typeof options !== "object" && typeof options !== "function") throw new StateError(`open options must be an object, got ${typeof options}`);
+    aadOption = ownValue(options, "aad");
+    output = ownValue(options, "output");
+  }
   const k = checkKey(key);
   const s = asBytes(sealed, "sealed");
   const algorithm = readHeader(s);
-  const aad = o.aad === undefined ? EMPTY : asBytes(o.aad, "aad");
+  const aad = aadOption === undefined ? EMPTY : asBytes(aadOption, "aad");
   if (s.length < ENVELOPE_OVERHEAD) throw new DecryptionError();
   const n = s.length - ENVELOPE_OVERHEAD;
   // Checked first; written only once the tag has matched.
-  const out = o.output === undefined ? undefined : outputFor(o.output, n);
+  const out = output === undefined ? undefined : outputFor(output, n);
   if (algorithm === "aes-gcm" && fitsShortPath(n, aad)) {
-    if (out === undefined) {
-      const fresh = new Uint8Array(n);
-      shortGcmOpen(k, s, 6, s, ENVELOPE_HEADER_BYTES, aad, s, ENVELOPE_HEADER_BYTES, fresh);
-      return fresh;
-    }
-    // The header, nonce and AAD are read before anything is written; the ciphertext as it goes.
-    const body = s.subarray(ENVELOPE_HEADER_BYTES);
-    const src = unaliased(body, out);
-    if (src === body) shortGcmOpen(k, s, 6, s, ENVELOPE_HEADER_BYTES, aad, s, ENVELOPE_HEADER_BYTES, out);
-    else shortGcmOpen(k, s, 6, s, ENVELOPE_HEADER_BYTES, aad, src, 0, out);
-    return out;
+    // Every input byte is in the IO window before `dst` is written: `out` may overlap `s`.
+    const dst = out ?? new Uint8Array(n);
+    gcmOpenShort(k, s, 6, s, ENVELOPE_HEADER_BYTES, aad, s, ENVELOPE_HEADER_BYTES, ENVELOPE_TAG_BYTES, dst, 0);
+    return dst;
   }
-  const header = s.subarray(0, ENVELOPE_HEADER_BYTES);
+  const head = s.subarray(0, ENVELOPE_HEADER_BYTES);
   const nonce = s.subarray(6, ENVELOPE_HEADER_BYTES);
   const body = s.subarray(ENVELOPE_HEADER_BYTES);
-  if (algorithm === "aes-gcm-siv") return k.gcmSiv(nonce, { aad: joinAad(header, aad) }).decrypt(body, out);
-  return k.gcm(nonce, { aad: joinAad(header, aad) }).decrypt(body, out);
+  if (algorithm === "aes-gcm-siv") return k.gcmSiv(nonce, { aad: joinAad(head, aad) }).decrypt(body, out);
+  return k.gcm(nonce, { aad: joinAad(head, aad) }).decrypt(body, out);
 }

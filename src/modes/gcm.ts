@@ -9,13 +9,14 @@
 // (kept in the GCM slot's scratch block) are put in front of the chunk, so the CTR kernel
 // and the GHASH kernel each run once over the chunk and no partial block crosses a call.
 import type { CheckedLiteral } from "../checked-literal.js";
-import { asBytes, outputFor, unaliased } from "../bytes.js";
+import { asBytes, byteLengthOf, copyBytesInto, outputFor, unaliased } from "../bytes.js";
 import { counterMask } from "../counter.js";
 import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, show, StateError } from "../errors.js";
 import { TagLengthError } from "../aead-errors.js";
 import type { Tracked } from "../lifetime.js";
 import { GCM_ACC, GCM_BLOCK } from "../wasm/abi.js";
 import type { AesKey } from "../key.js";
+import type { Core } from "../wasm/core.js";
 import { readOptions, opaque } from "./guard.js";
 import { equalConstantTime } from "../equal.js";
 
@@ -252,6 +253,214 @@ class GcmEngine {
   }
 }
 
+// ---- The short path: one-shot GCM with a 96-bit IV and at most 4 KiB of data and of AAD ----
+//
+// key.gcm(iv).encrypt()/decrypt() and the envelope's seal()/open() take it: a GcmEngine spends
+// more on fixed costs (two leases, H and E_K(J0) as separate block encryptions, a CTR call,
+// GHASH tables built per message) than a 64-byte message costs. Here one ECB call encrypts J0
+// (→ the tag mask) and the counter blocks inc32(J0), inc32²(J0), … (→ the keystream) together,
+// and one GHASH call hashes AAD ‖ C ‖ lengths, laid out in the IO window with their padding.
+//
+// GHASH tables: building H … H^8's tables costs about what the rest of a 64-byte message does,
+// so the last key that took this path keeps its GCM slot (one per core): lent through the key
+// (key.adoptSlot), it is wiped and freed by key.dispose(), or when another key takes its place;
+// until then it holds that key's block in WASM memory (pinned) and the key object itself.
+// Between calls the slot holds H in table form — no more than the round keys beside it hold —
+// and nothing secret from a message: the accumulator is wiped after every call, and what the
+// GHASH kernel leaves in its scratch is made from H and the blocks hashed (AAD, ciphertext and
+// lengths: never plaintext).
+//
+// Constant time: every branch and index depends on lengths only; the tag is compared with an OR
+// of XORs over all its bytes. Every input byte (plaintext, AAD, nonce, sealed bytes) is copied
+// into the window before any output byte is written, so an output may overlap any input.
+// Decryption writes plaintext only to `out`, only after the tag has matched; the window
+// (keystream, plaintext, E_K(J0)) is wiped before every return.
+//
+// The IO window during a call, for n data bytes and `a` AAD bytes:
+//   io + 0        E_K(J0), the tag mask
+//   io + 16       keystream, pad16(n) bytes
+//   hashAt        AAD ‖ 0* ‖ C ‖ 0* ‖ [8a]_64 ‖ [8n]_64     (hashAt = io + 16 + pad16(n))
+
+/** Most data bytes, and most AAD bytes, the short path takes (longer messages go through GcmEngine). */
+export const GCM_SHORT_MAX_BYTES = 4096;
+
+const pad16 = (n: number): number => (n + 15) & ~15;
+
+/** The GCM slot with one key's GHASH tables, per core. */
+class TableSlot {
+  key: AesKey | undefined;
+  lease: Tracked | undefined;
+}
+const tableSlots = new WeakMap<Core, TableSlot>();
+/** @internal Tests only: whose tables `core`'s cached GCM slot holds, and where (undefined: none live). */
+export function gcmTablesForTest(core: Core): { key: AesKey; ptr: number; size: number } | undefined {
+  const t = tableSlots.get(core);
+  return t?.key !== undefined && t.lease?.live === true ? { key: t.key, ptr: t.lease.ptr, size: t.lease.size } : undefined;
+}
+let lastCore: Core | undefined;
+let lastTables: TableSlot | undefined;
+
+/** A GCM slot holding `key`'s GHASH tables (made now if the cached one is another key's). */
+function tablesFor(key: AesKey, core: Core, slot: number): number {
+  let cached = core === lastCore ? lastTables : tableSlots.get(core);
+  if (cached === undefined) tableSlots.set(core, (cached = new TableSlot()));
+  lastCore = core;
+  lastTables = cached;
+  const held = cached.lease;
+  if (cached.key === key && held !== undefined && held.live) return held.ptr;
+  if (held !== undefined) cached.key!.releaseState(held); // wiped, freed, that key unpinned (a no-op if it was disposed)
+  cached.key = undefined;
+  cached.lease = undefined;
+  const lease = key.adoptSlot(cached, core.allocGcmSlot(), core.gcmSlotSize); // memory may grow
+  const { io, k } = core;
+  const mem = core.mem;
+  for (let i = 0; i < 16; i++) mem[io + i] = 0;
+  k.encryptOne(slot, io, io); // H = E_K(0^128) (§6.4)
+  k.ghashSetup(lease.ptr, io);
+  k.wipe(io, 16);
+  cached.key = key;
+  cached.lease = lease;
+  return lease.ptr;
+}
+
+let viewMem: Uint8Array | undefined;
+let view: DataView | undefined;
+
+/** A DataView of the core's memory (remade when memory has grown). */
+function viewOf(mem: Uint8Array): DataView {
+  if (mem !== viewMem) {
+    viewMem = mem;
+    view = new DataView(mem.buffer, mem.byteOffset, mem.byteLength);
+  }
+  return view!;
+}
+
+/** Bytes of the window a message uses (all of it is wiped afterwards). */
+const windowBytes = (n: number, a: number): number => 16 + 2 * pad16(n) + pad16(a) + 16;
+
+/**
+ * Lays out a message in the window: E_K(J0) and the keystream (one ECB call), AAD and its
+ * padding, C's padding and the lengths block; returns where C goes. The caller puts C there.
+ */
+function layOut(core: Core, slot: number, nonce: Uint8Array, nonceAt: number, n: number,
+  aad1: Uint8Array, aad1Length: number, aad2: Uint8Array): number {
+  const { io, k } = core;
+  const mem = core.mem;
+  const dv = viewOf(mem);
+  const ks = pad16(n);
+  const blocks = 1 + ks / 16;
+  // nonce ‖ [b]_32 for b = 1 (J0), 2, 3, … — at most 257 blocks: no wrap.
+  const w0 = (nonce[nonceAt]! << 24) | (nonce[nonceAt + 1]! << 16) | (nonce[nonceAt + 2]! << 8) | nonce[nonceAt + 3]!;
+  const w1 = (nonce[nonceAt + 4]! << 24) | (nonce[nonceAt + 5]! << 16) | (nonce[nonceAt + 6]! << 8) | nonce[nonceAt + 7]!;
+  const w2 = (nonce[nonceAt + 8]! << 24) | (nonce[nonceAt + 9]! << 16) | (nonce[nonceAt + 10]! << 8) | nonce[nonceAt + 11]!;
+  for (let b = 0; b < blocks; b++) {
+    const at = io + 16 * b;
+    dv.setInt32(at, w0);
+    dv.setInt32(at + 4, w1);
+    dv.setInt32(at + 8, w2);
+    dv.setInt32(at + 12, b + 1);
+  }
+  k.ecbEncrypt(slot, io, 16 * blocks);
+  const a = aad1Length + aad2.length;
+  const hashAt = io + 16 + ks;
+  const ctAt = hashAt + pad16(a);
+  for (let i = 0; i < aad1Length; i++) mem[hashAt + i] = aad1[i]!;
+  if (aad2.length > 0) mem.set(aad2, hashAt + aad1Length);
+  for (let i = hashAt + a; i < ctAt; i++) mem[i] = 0;
+  for (let i = ctAt + n; i < ctAt + ks; i++) mem[i] = 0;
+  const lenAt = ctAt + ks;
+  dv.setUint32(lenAt, 0); // bit lengths < 2^32 here
+  dv.setUint32(lenAt + 4, a * 8);
+  dv.setUint32(lenAt + 8, 0);
+  dv.setUint32(lenAt + 12, n * 8);
+  return ctAt;
+}
+
+/** Hashes the laid-out window into the slot's accumulator (zeroed first). */
+function hashWindow(core: Core, gcm: number, n: number, a: number): void {
+  const hashAt = core.io + 16 + pad16(n);
+  const dv = viewOf(core.mem);
+  const acc = gcm + GCM_ACC;
+  dv.setInt32(acc, 0); dv.setInt32(acc + 4, 0); dv.setInt32(acc + 8, 0); dv.setInt32(acc + 12, 0);
+  core.k.ghash(gcm, acc, hashAt, pad16(a) + pad16(n) + 16);
+}
+
+/** Wipes the window and the slot's accumulator (the tables stay; this path never uses GCM_BLOCK). */
+function wipeAfter(core: Core, gcm: number, n: number, a: number): void {
+  core.k.wipe(core.io, windowBytes(n, a));
+  if (gcm < 0) return;
+  const dv = viewOf(core.mem);
+  const acc = gcm + GCM_ACC;
+  dv.setInt32(acc, 0); dv.setInt32(acc + 4, 0); dv.setInt32(acc + 8, 0); dv.setInt32(acc + 12, 0);
+}
+
+/**
+ * GCM-encrypts the `n` bytes of `pt` (any ArrayBufferView whose byteLengthOf is n, ≤
+ * GCM_SHORT_MAX_BYTES; read once, straight into the window) under the 12-byte IV at
+ * nonce[nonceAt..] with AAD = aad1[0..aad1Length) ‖ aad2 (≤ GCM_SHORT_MAX_BYTES in all): C goes
+ * to out[at .. at+n), the first `tagLength` bytes of the tag right after it. `out` may overlap
+ * any input.
+ */
+export function gcmSealShort(key: AesKey, nonce: Uint8Array, nonceAt: number, aad1: Uint8Array, aad1Length: number,
+  aad2: Uint8Array, pt: ArrayBufferView, n: number, out: Uint8Array, at: number, tagLength: number): void {
+  const slot = key.slot; // DisposedError; may load an evicted key (memory can grow here)
+  const core = key.core;
+  const a = aad1Length + aad2.length;
+  let gcm = -1;
+  try {
+    gcm = tablesFor(key, core, slot);
+    const ctAt = layOut(core, slot, nonce, nonceAt, n, aad1, aad1Length, aad2);
+    const mem = core.mem;
+    copyBytesInto(pt, mem, ctAt); // every input is in the window before `out` is written
+    const ks = core.io + 16;
+    for (let i = 0; i < n; i++) {
+      const c = mem[ctAt + i]! ^ mem[ks + i]!;
+      mem[ctAt + i] = c;
+      out[at + i] = c;
+    }
+    hashWindow(core, gcm, n, a);
+    const acc = gcm + GCM_ACC;
+    const tagAt = at + n;
+    const io = core.io;
+    for (let i = 0; i < tagLength; i++) out[tagAt + i] = mem[acc + i]! ^ mem[io + i]!;
+  } finally {
+    wipeAfter(core, gcm, n, a);
+  }
+}
+
+/**
+ * Checks and decrypts C ‖ tag (sealed[from..], at least `tagLength` bytes; n = sealed.length −
+ * from − tagLength) into out[outAt ..] if the first `tagLength` bytes of the tag match;
+ * otherwise DecryptionError and `out` is not written. `out` may overlap any input.
+ */
+export function gcmOpenShort(key: AesKey, nonce: Uint8Array, nonceAt: number, aad1: Uint8Array, aad1Length: number,
+  aad2: Uint8Array, sealed: Uint8Array, from: number, tagLength: number, out: Uint8Array, outAt: number): void {
+  const slot = key.slot;
+  const core = key.core;
+  const n = sealed.length - from - tagLength;
+  const a = aad1Length + aad2.length;
+  let gcm = -1;
+  try {
+    gcm = tablesFor(key, core, slot);
+    const ctAt = layOut(core, slot, nonce, nonceAt, n, aad1, aad1Length, aad2);
+    const mem = core.mem;
+    // A byte loop for a few dozen bytes costs less than the subarray set() needs.
+    if (n <= 64) for (let i = 0; i < n; i++) mem[ctAt + i] = sealed[from + i]!;
+    else mem.set(sealed.subarray(from, from + n), ctAt);
+    hashWindow(core, gcm, n, a);
+    const acc = gcm + GCM_ACC;
+    const io = core.io;
+    const tagAt = from + n;
+    let diff = 0;
+    for (let i = 0; i < tagLength; i++) diff |= mem[acc + i]! ^ mem[io + i]! ^ sealed[tagAt + i]!;
+    if (diff !== 0) throw new DecryptionError();
+    const ks = io + 16;
+    for (let i = 0; i < n; i++) out[outAt + i] = mem[ctAt + i]! ^ mem[ks + i]!;
+  } finally {
+    wipeAfter(core, gcm, n, a);
+  }
+}
+
 /** Streaming GCM encryption: setAAD()* → update()* → final() → tag. */
 export class GcmEncryptor {
   readonly #engine: GcmEngine;
@@ -400,6 +609,9 @@ export class GcmUnverifiedDecryptor {
   }
 }
 
+const EMPTY = new Uint8Array(0);
+const NO_OPTIONS: Partial<GcmOptions> = Object.freeze(Object.create(null) as Partial<GcmOptions>);
+
 /**
  * A GCM mode object: one key, one IV. encrypt() runs once (a second encryption under the
  * same IV is refused); decrypt() any number of times.
@@ -412,7 +624,7 @@ export class GcmMode {
   #encrypted = false;
 
   constructor(readonly key: AesKey, iv: Uint8Array, options?: GcmOptions) {
-    const o = readOptions(options, ["aad", "tagLength", "allowShortTags"], "GCM options");
+    const o = options === undefined ? NO_OPTIONS : readOptions(options, ["aad", "tagLength", "allowShortTags"], "GCM options");
     this.iv = checkGcmIv(iv);
     this.#allowShortTags = o.allowShortTags === true;
     this.tagLength = checkTagLength(o.tagLength ?? 16, this.#allowShortTags);
@@ -422,8 +634,16 @@ export class GcmMode {
 
   /** Encrypts a whole message: returns ciphertext || tag (`tagLength` bytes). */
   encrypt(data: Uint8Array, output?: Uint8Array): Uint8Array {
-    const src = asBytes(data);
-    return this.encryptor().oneShot(src, output);
+    const n = byteLengthOf(data); // the short path reads `data` once, into the IO window: no copy here
+    const aad = this.#aad ?? EMPTY;
+    if (this.iv.length === 12 && n <= GCM_SHORT_MAX_BYTES && aad.length <= GCM_SHORT_MAX_BYTES) {
+      if (this.#encrypted) throw new IvReuseError();
+      const out = outputFor(output, n + this.tagLength);
+      this.#encrypted = true;
+      gcmSealShort(this.key, this.iv, 0, aad, aad.length, EMPTY, data, n, out, 0, this.tagLength);
+      return out;
+    }
+    return this.encryptor().oneShot(asBytes(data), output);
   }
 
   /**
@@ -432,6 +652,14 @@ export class GcmMode {
    */
   decrypt(data: Uint8Array, output?: Uint8Array): Uint8Array {
     const src = asBytes(data);
+    const aad = this.#aad ?? EMPTY;
+    const t = this.tagLength;
+    if (this.iv.length === 12 && src.length - t <= GCM_SHORT_MAX_BYTES && aad.length <= GCM_SHORT_MAX_BYTES) {
+      if (src.length < t) throw new DecryptionError();
+      const out = outputFor(output, src.length - t); // checked first; written only after the tag matched
+      gcmOpenShort(this.key, this.iv, 0, aad, aad.length, EMPTY, src, 0, t, out, 0);
+      return out;
+    }
     return new GcmUnverifiedDecryptor(this.key, this.iv, this.tagLength, this.#allowShortTags, this.#aad).oneShot(src, output);
   }
 
