@@ -28,13 +28,15 @@ const ENTRIES = {
   subtle: "src/subtle/index.ts",
   parallel: "src/parallel/pool.ts",
   selftest: "src/selftest/run.ts",
+  // The pure-JS reference core, opt-in: a side-effect import that registers it as the 'js' backend.
+  fallback: "src/fallback.ts",
   // Loaded by the pool with new URL("./web-worker.js", import.meta.url): it must sit next to
   // the chunk holding the pool, which is this same directory.
   "web-worker": "src/parallel/web-worker.ts",
 };
 
 /** The CommonJS modules a consumer can require (the "require" conditions of "exports"), plus the pool's worker. */
-const CJS_ENTRIES = ["index", "index.node", "subtle/index", "parallel/pool", "parallel/node-worker", "selftest/run", "stream/node"];
+const CJS_ENTRIES = ["index", "index.node", "subtle/index", "parallel/pool", "parallel/node-worker", "selftest/run", "stream/node", "fallback"];
 
 /** Generated data modules the browser bundles import from dist/ (tsc's output) instead of inlining. */
 const SHARED_DATA = {
@@ -163,8 +165,9 @@ const browser = {
     entryFileNames: "[name].js",
     // Chunks stay in this directory: the pool finds web-worker.js relative to its own chunk.
     chunkFileNames: "[name]-[hash].js",
-    // The WASM loader and the reference backend get one clearly named chunk.
-    manualChunks: (id) => (id.includes("/src/wasm/") || id.includes("/src/reference/") ? "core" : undefined),
+    // The WASM loader gets one clearly named chunk; the reference backend stays in fallback.js,
+    // so only pages that import "aes-wasm/fallback" download it.
+    manualChunks: (id) => (id.includes("/src/wasm/") ? "core" : undefined),
     sourcemap: false,
     paths: sharedDataPath,
   },

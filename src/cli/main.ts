@@ -119,6 +119,7 @@ async function chooseBackend(): Promise<void> {
   const kind = Object.hasOwn(process.env, "AES_WASM_BACKEND") ? process.env.AES_WASM_BACKEND : undefined;
   if (kind === undefined || kind === "" || kind === "wasm") return;
   if (kind !== "js") throw new UsageError(`AES_WASM_BACKEND must be wasm or js, got ${JSON.stringify(kind)}`);
+  await import("../fallback.js"); // the reference core is opt-in outside the Node entry
   const { useBackend } = await import("../wasm/backend.js");
   useBackend("js");
 }

@@ -1,5 +1,6 @@
 // selftest: the built-in known answers (FIPS 197 Appendix C, SP 800-38A Appendix F) on the
 // WASM core and on the pure-TypeScript reference core; a pass count per source.
+import "../fallback.js"; // --backend js: the reference core is opt-in outside the Node entry
 import { selfTest } from "../selftest/run.js";
 import { backend, readySync, useBackend } from "../wasm/backend.js";
 import type { BackendKind } from "../wasm/abi.js";

@@ -1,16 +1,26 @@
-// Picks and starts the backend: the WASM core when WebAssembly can be compiled here, else the
-// pure-TypeScript reference core (e.g. under a Content-Security-Policy without
-// 'wasm-unsafe-eval', or on an engine without WASM SIMD: Safari before 16.4). The module is compiled once and cached, so workers can be given the
-// compiled WebAssembly.Module instead of bytes.
+// Picks and starts the backend: the WASM core when WebAssembly (with SIMD) can be compiled
+// here, else the pure-TypeScript reference core if the app loaded it ("aes-wasm/fallback";
+// the Node entry always does). The reference core is not imported here, so bundles that do
+// not ask for it do not carry it. The module is compiled once and cached, so workers can be
+// given the compiled WebAssembly.Module instead of bytes.
 import type { BackendKind, CoreInstance, CoreKernels, CoreLayout } from "./abi.js";
 import { Core } from "./core.js";
 import { CORE_WASM_HEX } from "./core-bytes.js";
-import { createReferenceCore } from "../reference/core.js";
 import { BackendError } from "../errors.js";
+
+/** Where the fallback is, for error messages. */
+const LOAD_FALLBACK = 'import "aes-wasm/fallback" once (e.g. in the app\'s entry module) to use the pure-JS fallback';
 
 let active: Core | undefined;
 let compiled: WebAssembly.Module | undefined;
 const started = new Map<BackendKind, Core>();
+let createReference: (() => CoreInstance) | undefined;
+let wasmFailure: string | undefined;
+
+/** Makes the reference core available as the "js" backend (src/fallback.ts). Idempotent. */
+export function registerReferenceCore(create: () => CoreInstance): void {
+  createReference ??= create;
+}
 
 export function wasmBytes(): Uint8Array {
   return fromHex(CORE_WASM_HEX);
@@ -49,13 +59,15 @@ function start(kind: BackendKind): Core {
   let core = started.get(kind);
   if (!core) {
     if (kind === "js") {
-      core = new Core(createReferenceCore(), "js");
+      if (!createReference) throw new BackendError(`the 'js' backend is not loaded: ${LOAD_FALLBACK}`);
+      core = new Core(createReference(), "js");
     } else {
       let instance: CoreInstance;
       try {
         instance = instantiateWasm(wasmModule());
       } catch (e) {
-        throw new BackendError(`WebAssembly with SIMD is unavailable here (${(e as Error).message})`);
+        wasmFailure = (e as Error).message;
+        throw new BackendError(`WebAssembly with SIMD is unavailable here (${wasmFailure})`);
       }
       core = new Core(instance, "wasm");
     }
@@ -64,12 +76,16 @@ function start(kind: BackendKind): Core {
   return core;
 }
 
-/** Starts the fastest backend that works here, synchronously. Idempotent. */
+/**
+ * Starts the fastest backend that works here, synchronously. Idempotent. Throws BackendError
+ * where WebAssembly with SIMD is unavailable and the fallback was not loaded.
+ */
 export function readySync(): BackendKind {
   if (!active) {
     try {
       active = start("wasm");
-    } catch {
+    } catch (e) {
+      if (!createReference) throw new BackendError(`WebAssembly with SIMD is unavailable here (${wasmFailure ?? (e as Error).message}); ${LOAD_FALLBACK}`);
       active = start("js");
     }
   }

@@ -1,12 +1,13 @@
 // The fallback under a Content-Security-Policy without 'wasm-unsafe-eval', in real Chromium:
 // the browser bundle, loaded with <script type="module"> from a static server, must find
 // WebAssembly refused, report backend() 'js', and still pass SP 800-38A and match the page's
-// crypto.subtle (test/browser/csp/run.js). The same page without the CSP runs on 'wasm'.
+// crypto.subtle (test/browser/csp/run.js), once it has imported "aes-wasm/fallback"; without
+// that import, ready() must say to import it. The same page without the CSP runs on 'wasm'.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright";
 import { ensureBundle, launch, serve } from "./e2e.js";
 
-interface PageResult { wasmCompiles: boolean; backend: string; checks: number; failures: string[] }
+interface PageResult { wasmCompiles: boolean; backend: string; checks: number; failures: string[]; noFallbackError?: string }
 
 describe("browser bundle under a CSP without wasm-unsafe-eval", () => {
   let browser: Browser;
@@ -43,6 +44,13 @@ describe("browser bundle under a CSP without wasm-unsafe-eval", () => {
     expect(result.backend).toBe("js");
     expect(result.failures).toEqual([]);
     expect(result.checks).toBeGreaterThan(40);
+  });
+
+  it("without the fallback imported, ready() gives a BackendError that says to import it", async () => {
+    const { result, errors } = await runPage("?fallback=off");
+    expect(errors).toEqual([]);
+    expect(result.wasmCompiles).toBe(false);
+    expect(result.noFallbackError).toMatch(/^BackendError: WebAssembly with SIMD is unavailable here \(.+\); import "aes-wasm\/fallback"/s); // an engine's reason may span lines
   });
 
   it("without the CSP the same page runs on WebAssembly", async () => {

@@ -3,11 +3,12 @@
 // CSP (test/engines/static.ts), in an iframe of this page. The engine must refuse WebAssembly
 // (Firefox at compile; WebKitGTK 2.50 compiles a module but refuses to instantiate it), and the
 // browser bundle must report backend() 'js' and still pass SP 800-38A and match the page's
-// crypto.subtle (test/browser/csp/run.js, shared with Chromium). The same page without the CSP runs on 'wasm'.
+// crypto.subtle (test/browser/csp/run.js, shared with Chromium) once it has imported
+// "aes-wasm/fallback"; without that import, ready() must say to import it. The same page without the CSP runs on 'wasm'.
 import { afterEach, describe, expect, it } from "vitest";
 import { ENGINE } from "./engine.js";
 
-interface PageResult { wasmCompiles: boolean; wasmInstantiates: boolean; evalRefused: boolean; backend: string; checks: number; failures: string[] }
+interface PageResult { wasmCompiles: boolean; wasmInstantiates: boolean; evalRefused: boolean; backend: string; checks: number; failures: string[]; noFallbackError?: string }
 
 let frame: HTMLIFrameElement | undefined;
 afterEach(() => frame?.remove());
@@ -38,6 +39,12 @@ describe(`browser bundle under a CSP without wasm-unsafe-eval, in ${ENGINE}`, ()
     expect(result?.backend).toBe("js");
     expect(result?.failures).toEqual([]);
     expect(result?.checks).toBeGreaterThan(40);
+  });
+
+  it("without the fallback imported, ready() gives a BackendError that says to import it", async () => {
+    const { result } = await runPage("?fallback=off");
+    expect(result?.wasmInstantiates).toBe(false);
+    expect(result?.noFallbackError).toMatch(/^BackendError: WebAssembly with SIMD is unavailable here \(.+\); import "aes-wasm\/fallback"/s); // an engine's reason may span lines
   });
 
   it("without the CSP the same page runs on WebAssembly", async () => {

@@ -8,6 +8,8 @@
 // module under the CSP but refuses to instantiate it). One page for every engine: the result
 // goes to window.__result for test/browser/csp.e2e.test.ts (Chromium) and
 // test/engines/csp.engines.test.ts (Firefox, WebKit, via test/engines/csp/index.html).
+// The fallback is opt-in (import "aes-wasm/fallback"): the page loads it, unless ?fallback=off,
+// where it records the error that ready() gives instead and stops.
 import { aesKey, backend, ready, bytesToHex, hexToBytes } from "../../../dist/browser/index.js";
 import { subtle as facade } from "../../../dist/browser/subtle.js";
 
@@ -38,6 +40,18 @@ try {
 } catch {
   wasmInstantiates = false;
 }
+let noFallbackError;
+if (new URLSearchParams(location.search).get("fallback") === "off") {
+  try {
+    noFallbackError = `ready() gave backend '${await ready()}'`;
+  } catch (e) {
+    noFallbackError = `${e.name}: ${e.message}`;
+  }
+  window.__result = { wasmCompiles, wasmInstantiates, evalRefused, noFallbackError, checks, failures };
+  document.getElementById("out").textContent = JSON.stringify(window.__result, null, 1);
+  await new Promise(() => {}); // the page stops here: nothing below can run without the fallback
+}
+await import("../../../dist/browser/fallback.js");
 await ready();
 
 const sp = await (await fetch("../../vectors/sp800-38a/sp800-38a.json")).json();
