@@ -35,13 +35,14 @@ import { XtsCipher } from "./xts-facade.js";
 import { WrapCipher } from "./wrap-facade.js";
 import { opaque } from "./modes/guard.js";
 import { own, pickOwn } from "./own.js";
+import type { KeyObjectLike, NodeBuffer, NodeTransformClass, NodeTransformOptions } from "./host-types.js";
 
 export { getCiphers };
 
 /** Bytes as Node takes them for data, AAD, tags and IVs. */
 export type BinaryLike = string | ArrayBufferView;
 /** A key as node:crypto's createCipheriv takes it. */
-export type CipherKey = BinaryLike | ArrayBuffer | KeyObject | CryptoKeyLike;
+export type CipherKey = BinaryLike | ArrayBuffer | KeyObjectLike | CryptoKeyLike;
 /** A WebCrypto CryptoKey of Node's crypto.subtle (type "secret"). */
 export interface CryptoKeyLike { readonly type: string; readonly algorithm: unknown }
 /** The encodings Node's cipher methods take for strings. */
@@ -51,7 +52,7 @@ export type CipherEncoding = "utf8" | "utf-8" | "hex" | "base64" | "base64url" |
  * createCipheriv's options: the AEAD tag length (and the library's allowShortTags), the
  * encoding of a string key, and the stream options Node passes on to the Transform.
  */
-export interface NodeCipherOptions extends Pick<TransformOptions, "highWaterMark" | "readableHighWaterMark" | "writableHighWaterMark" | "allowHalfOpen" | "emitClose" | "autoDestroy" | "signal"> {
+export interface NodeCipherOptions extends NodeTransformOptions {
   authTagLength?: number;
   allowShortTags?: boolean;
   /** The encoding of a string key (Node also hands it to the stream: its readable side gives strings). */
@@ -344,7 +345,8 @@ function lazyWorks(): boolean {
   }
 }
 
-const StreamBase = (lazyWorks() ? LazyTransform : Transform) as unknown as typeof Transform;
+// Typed as host-types.ts's NodeTransform, so that the published types do not need @types/node.
+const StreamBase = (lazyWorks() ? LazyTransform : Transform) as unknown as NodeTransformClass;
 
 /** What Cipheriv and Decipheriv share: update/final/setAutoPadding/setAAD and the stream. */
 abstract class NodeCipherBase extends StreamBase {
@@ -371,12 +373,12 @@ abstract class NodeCipherBase extends StreamBase {
    * Encrypts or decrypts a chunk: a Buffer, or a string in `outputEncoding`. A string `data`
    * is read in `inputEncoding` (UTF-8 by default).
    */
-  update(data: BinaryLike): Buffer;
-  update(data: string, inputEncoding: CipherEncoding | undefined): Buffer;
+  update(data: BinaryLike): NodeBuffer;
+  update(data: string, inputEncoding: CipherEncoding | undefined): NodeBuffer;
   update(data: ArrayBufferView, inputEncoding: undefined, outputEncoding: CipherEncoding): string;
   update(data: string, inputEncoding: CipherEncoding | undefined, outputEncoding: CipherEncoding): string;
-  update(data: BinaryLike, inputEncoding?: CipherEncoding, outputEncoding?: CipherEncoding | "buffer"): Buffer | string;
-  update(data: unknown, inputEncoding?: unknown, outputEncoding?: unknown): Buffer | string {
+  update(data: BinaryLike, inputEncoding?: CipherEncoding, outputEncoding?: CipherEncoding | "buffer"): NodeBuffer | string;
+  update(data: unknown, inputEncoding?: unknown, outputEncoding?: unknown): NodeBuffer | string {
     const owned = typeof data === "string";
     const bytes = dataBytes(data, inputEncoding, "data", "of type string or an instance of Buffer, TypedArray, or DataView", true);
     try {
@@ -396,10 +398,10 @@ abstract class NodeCipherBase extends StreamBase {
   }
 
   /** Ends the message: the last bytes, as a Buffer or a string in `outputEncoding`. */
-  final(): Buffer;
+  final(): NodeBuffer;
   final(outputEncoding: CipherEncoding): string;
-  final(outputEncoding?: CipherEncoding | "buffer"): Buffer | string;
-  final(outputEncoding?: unknown): Buffer | string {
+  final(outputEncoding?: CipherEncoding | "buffer"): NodeBuffer | string;
+  final(outputEncoding?: unknown): NodeBuffer | string {
     const decoder = outputEncoding && outputEncoding !== "buffer" ? this.#decoderFor(outputEncoding) : undefined;
     if (this.#done) throw invalidState();
     this.#done = true;
@@ -442,7 +444,8 @@ abstract class NodeCipherBase extends StreamBase {
     return this.#done;
   }
 
-  override _transform(chunk: Buffer | string, encoding: BufferEncoding | "buffer", callback: TransformCallback): void {
+  /** @internal Transform's hook (Node calls it). */
+  _transform(chunk: Buffer | string, encoding: BufferEncoding | "buffer", callback: TransformCallback): void {
     let out: Buffer;
     try {
       out = typeof chunk === "string" ? this.update(chunk, encoding as CipherEncoding) : this.update(chunk);
@@ -454,7 +457,8 @@ abstract class NodeCipherBase extends StreamBase {
     callback();
   }
 
-  override _flush(callback: TransformCallback): void {
+  /** @internal Transform's hook (Node calls it). */
+  _flush(callback: TransformCallback): void {
     let out: Buffer;
     try {
       out = this.final();
@@ -468,7 +472,8 @@ abstract class NodeCipherBase extends StreamBase {
 
   // Destroyed before the end (an error upstream, destroy()): end the message now, so its key
   // and state are wiped at once rather than when the object is garbage-collected.
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+  /** @internal Transform's hook (Node calls it). */
+  _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (!this.#done) {
       this.#done = true;
       try {
@@ -540,7 +545,7 @@ function decoded(decoder: StringDecoder, bytes: Uint8Array, end: boolean): strin
 /** What createCipheriv returns: node:crypto's Cipheriv. */
 export class Cipheriv extends NodeCipherBase {
   /** The tag (GCM, CCM, OCB), after final(). */
-  getAuthTag(): Buffer {
+  getAuthTag(): NodeBuffer {
     if (!this.done || this.inner.getAuthTag === undefined) throw invalidState("getAuthTag");
     try {
       return Buffer.from(this.inner.getAuthTag());

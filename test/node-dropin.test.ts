@@ -434,7 +434,7 @@ describeEachBackend("node:crypto drop-in: a browserify-aes-style script gives no
 
 // ---- streams ----
 
-async function collect(stream: Transform, chunks: (Buffer | string)[], encoding?: BufferEncoding): Promise<string> {
+async function collect(stream: NodeJS.ReadWriteStream, chunks: (Buffer | string)[], encoding?: BufferEncoding): Promise<string> {
   const out: (Buffer | string)[] = [];
   await pipeline(Readable.from(chunks, { objectMode: false }), stream, new Writable({
     decodeStrings: false,

@@ -59,7 +59,7 @@ describeEachBackend("stream adapters", () => {
     const expected = new Uint8Array(Buffer.concat([c.update(data), c.final()]));
     const parts: Uint8Array[] = [];
     await pipeline(Readable.from(chunks(data, [100, 1, 65536])), toNodeTransform(key.ctr(iv).encryptor()), async (src) => {
-      for await (const p of src) parts.push(p);
+      for await (const p of src) parts.push(p as Uint8Array);
     });
     expectBytes(new Uint8Array(Buffer.concat(parts)), expected);
 

@@ -6,6 +6,7 @@
 import { NonceStoreError, NonceStoreLockError, NonceStoreUnavailableError } from "./errors.js";
 import { booleanOption, ownOptions, stringOption } from "./own.js";
 import { checkMark, type NonceStore } from "./stores.js";
+import type { IDBFactoryLike } from "../host-types.js";
 
 const OBJECT_STORE = "marks";
 
@@ -15,7 +16,7 @@ export interface IndexedDbNonceStoreOptions {
   /** Key of the record within the database, for several independent sources (default "default"). */
   name?: string;
   /** The IDBFactory to use (default globalThis.indexedDB). */
-  indexedDB?: IDBFactory;
+  indexedDB?: IDBFactoryLike;
   /** Treat a record that is not a valid mark as empty (start from the clock). Default false. */
   recoverFromClock?: boolean;
 }

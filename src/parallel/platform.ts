@@ -2,6 +2,7 @@
 // or browsers' Web Workers (web-platform.ts). Loaded on demand so that neither side's code
 // (or a `node:` import) reaches the other.
 import type { FromWorker, ToWorker } from "./protocol.js";
+import type { URLLike } from "../host-types.js";
 
 export interface WorkerEvents {
   message(message: FromWorker): void;
@@ -30,9 +31,9 @@ export interface Platform {
    */
   readonly terminateStops: boolean;
   defaultSize(): number;
-  spawn(url: string | URL | undefined, events: WorkerEvents): WorkerHandle;
+  spawn(url: string | URLLike | undefined, events: WorkerEvents): WorkerHandle;
   /** The worker script `spawn(url)` loads, for error messages. */
-  scriptName(url: string | URL | undefined): string;
+  scriptName(url: string | URLLike | undefined): string;
 }
 
 export function isNode(): boolean {

@@ -44,6 +44,7 @@ import { asBytes } from "../bytes.js";
 import { addToCounter, checkCounterBits, counterSpace } from "../counter.js";
 import { CounterExhaustedError, DataLengthError, DecryptionError, IvLengthError, KeyLengthError, show, StateError, WeakKeyError } from "../errors.js";
 import type { CipherName } from "../facade.js";
+import type { AbortSignalLike, URLLike } from "../host-types.js";
 import { aesKey } from "../key.js";
 import type { Mode } from "../modes/base.js";
 import { checkOcbNonce, checkOcbTagLength, OCB_MAX_DATA_BYTES } from "../modes/ocb.js";
@@ -77,7 +78,7 @@ export interface PoolOptions {
    */
   stallTimeoutMs?: number;
   /** Where the worker script is, if not next to this file (custom bundling, CDN). */
-  workerUrl?: string | URL;
+  workerUrl?: string | URLLike;
   /** Piece sizing (tests and benchmarks): minPiece an integer ≥ 16, piecesPerWorker 1 to 4096. */
   split?: SplitOptions;
 }
@@ -102,7 +103,7 @@ export interface JobOptions {
   /** OCB: associated data (authenticated, not encrypted). Read during the call. */
   aad?: Uint8Array;
   /** Cancels the job: it rejects with signal.reason; pieces already running are discarded. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /**
    * Where to put the result (at least the output length). Written only when the whole job has
    * succeeded, in one copy at the end; untouched if the job fails. It may overlap `data`.

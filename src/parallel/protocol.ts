@@ -1,10 +1,11 @@
 // Messages between the pool and its workers. Data never travels inside a message by copy:
 // `buffer` is a SharedArrayBuffer both sides see, or an ArrayBuffer moved in the transfer list.
 import type { Op } from "./ops.js";
+import type { WasmModuleLike } from "../host-types.js";
 
 export type ToWorker =
   /** Sent once per worker: the compiled core, instantiated there. */
-  | { type: "init"; module: WebAssembly.Module }
+  | { type: "init"; module: WasmModuleLike }
   /** Run `op` in place over buffer[offset, offset + length). */
   | {
     type: "task";

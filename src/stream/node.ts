@@ -2,9 +2,10 @@
 // ('aes-wasm/node-stream') so browser bundles never see node:stream.
 import { Transform } from "node:stream";
 import type { CipherStream } from "../modes/stream.js";
+import type { NodeTransform } from "../host-types.js";
 import { refuseUnverified } from "./unverified.js";
 
-export function toNodeTransform(cipher: CipherStream): Transform {
+export function toNodeTransform(cipher: CipherStream): NodeTransform {
   refuseUnverified(cipher, "toNodeTransform()");
   let ended = false;
   return new Transform({

@@ -6,12 +6,13 @@ import {
   createStreamSealer, createStreamSealerFrom, masterKeyCopy, sealStreamOptions, StreamOpener,
   type SealStreamOptions, type StreamSealer,
 } from "../envelope/stream-format.js";
+import type { NodeTransform } from "../host-types.js";
 
 /**
  * A Transform that seals what is written to it under a 32-byte master key (as
  * `aes-wasm seal --key-file`). See sealStream() for the format and its guarantees.
  */
-export function sealNodeStream(masterKey: Uint8Array, options?: SealStreamOptions): Transform {
+export function sealNodeStream(masterKey: Uint8Array, options?: SealStreamOptions): NodeTransform {
   const { chunkSize, nonceSource } = sealStreamOptions(options);
   const master = masterKeyCopy(masterKey);
   let pending: Promise<StreamSealer> | undefined;
@@ -79,7 +80,7 @@ export function sealNodeStream(masterKey: Uint8Array, options?: SealStreamOption
  * until 'finish' without error, e.g. write to a temporary file and rename it). EnvelopeFormatError for a header
  * that is not a sealed stream's.
  */
-export function openNodeStream(masterKey: Uint8Array): Transform {
+export function openNodeStream(masterKey: Uint8Array): NodeTransform {
   const opener = new StreamOpener(masterKeyCopy(masterKey));
   return new Transform({
     transform(chunk: Uint8Array, _encoding, callback) {

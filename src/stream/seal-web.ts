@@ -7,6 +7,7 @@ import {
   createStreamSealer, createStreamSealerFrom, masterKeyCopy, sealStreamOptions, StreamOpener,
   type SealStreamOptions, type StreamSealer,
 } from "../envelope/stream-format.js";
+import type { BytesTransformStream } from "../host-types.js";
 
 export type { SealStreamOptions };
 
@@ -15,7 +16,7 @@ export type { SealStreamOptions };
  * gets its own AES-256-GCM key (HKDF-SHA256 over a fresh 16-byte file nonce), and its output
  * opens with openStream() or `aes-wasm open`.
  */
-export function sealStream(masterKey: Uint8Array, options?: SealStreamOptions): TransformStream<Uint8Array, Uint8Array> {
+export function sealStream(masterKey: Uint8Array, options?: SealStreamOptions): BytesTransformStream {
   const { chunkSize, nonceSource } = sealStreamOptions(options);
   const master = masterKeyCopy(masterKey);
   let sealer: StreamSealer | undefined;
@@ -60,7 +61,7 @@ export function sealStream(masterKey: Uint8Array, options?: SealStreamOptions): 
  * passed on by then: treat the output as incomplete until the stream closes without error).
  * A header that is not a sealed stream's is EnvelopeFormatError.
  */
-export function openStream(masterKey: Uint8Array): TransformStream<Uint8Array, Uint8Array> {
+export function openStream(masterKey: Uint8Array): BytesTransformStream {
   const opener = new StreamOpener(masterKeyCopy(masterKey));
   return new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {

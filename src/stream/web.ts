@@ -1,9 +1,10 @@
 // WHATWG TransformStream adapter over update()/final(): works in browsers, Deno and Node.
 import { asBytes } from "../bytes.js";
 import type { CipherStream } from "../modes/stream.js";
+import type { BytesTransformStream } from "../host-types.js";
 import { refuseUnverified } from "./unverified.js";
 
-export function toTransformStream(cipher: CipherStream): TransformStream<Uint8Array, Uint8Array> {
+export function toTransformStream(cipher: CipherStream): BytesTransformStream {
   refuseUnverified(cipher, "toTransformStream()");
   let ended = false;
   const end = () => {
