@@ -4,25 +4,22 @@
 // of the output (and `decrypt --prepend-iv` reads it from there). The AEADs (GCM, CCM, OCB,
 // GCM-SIV; AES-SIV puts its tag in front) append the 16-byte tag and, decrypting, keep no output
 // unless the tag checks. Key wrap, CCM, the SIVs and XTS take the whole input as one message.
-// Streams in constant memory otherwise; CTR can spread each chunk over a worker pool (--threads
-// N). runCrypt() is shared with `enc` (enc.ts), which adds the password header and base64.
+// Streams in constant memory otherwise; CTR can run its chunks on a worker pool (--threads N,
+// ctr-pool.ts). runCrypt() is shared with `enc` (enc.ts), which adds the password header and base64.
 import { accessSync, constants } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { addToCounter } from "../counter.js";
 import { DecryptionError, IvLengthError, KeyLengthError } from "../errors.js";
 import { flagOption, integerOption, stringOption, type Parsed } from "./args.js";
 import { cipherSpec, type CipherSpec } from "./ciphers.js";
 import { InputFormatError, OutputBufferLimitError, UsageError } from "./errors.js";
 import { GCM_TAG_BYTES, gcmStream } from "./gcm.js";
 import { openSource, readAll, splitPrefix, type Source } from "./input.js";
-import { bufferReader, modeStream, pipeThrough } from "./pipeline.js";
+import { ctrOnPool } from "./ctr-pool.js";
+import { modeStream, pipeThrough } from "./pipeline.js";
 import { runWhole } from "./whole.js";
 import { hexOption, readKey } from "./keys.js";
 import { checkOutput, planOutput, precious, withSink, type OutputPlan, type Sink } from "./output.js";
 import { createProgress, type Progress } from "./progress.js";
-
-/** Bytes per worker-pool job: big enough to split over workers, small enough for constant memory. */
-const POOL_CHUNK = 4 << 20;
 
 /**
  * The most plaintext GCM decryption holds in memory when the output cannot be a temporary file
@@ -177,7 +174,7 @@ export async function runCrypt(job: CryptJob, io: CryptIo): Promise<void> {
   await withSink(io.plan, async (sink) => {
     await writePrefix(sink, io);
     if (tagged) await taggedEncrypt(job, io.source, sink, io.progress);
-    else if (spec.mode === "ctr" && job.threads > 1) await ctrOnPool(job, io.source, sink, io.progress);
+    else if (spec.mode === "ctr" && job.threads > 1) await ctrOnPool(spec.name, job.key, job.iv!, job.threads, io.source, sink, io.progress);
     else await streamThrough(job, io.source, sink, io.progress);
   }, io.wrapSink);
 }
@@ -207,57 +204,6 @@ async function pump(cipher: { update(d: Uint8Array): Uint8Array; final(): Uint8A
   }
   const tail = cipher.final();
   if (tail.length > 0) await sink.write(tail);
-}
-
-/**
- * CTR over the worker pool: the input is read in POOL_CHUNK pieces, piece i starting at counter
- * block iv + i*POOL_CHUNK/16 (the 128-bit rule OpenSSL uses), so the output equals one long
- * CTR run. Each piece is read straight into one of three buffers and encrypted there in place
- * (the pool's `output` option); two jobs are in flight (one can start while the other's result
- * is written), writes go out in order, and a buffer is read into again only once its write is
- * done. The buffers are wiped at the end.
- */
-async function ctrOnPool(job: CryptJob, source: Source, sink: Sink, progress: Progress): Promise<void> {
-  const { createPool } = await import("../parallel/pool.js");
-  const pool = await createPool({ size: job.threads });
-  const bufs = [0, 1, 2].map(() => new Uint8Array(POOL_CHUNK));
-  const free: Promise<void>[] = bufs.map(() => Promise.resolve());
-  const inFlight: { done: Promise<Uint8Array>; n: number; slot: number }[] = [];
-  let writes: Promise<void> = Promise.resolve();
-  const read = bufferReader(source.chunks);
-  /** The oldest job's result goes to the sink (queued after the writes before it). */
-  const retire = async () => {
-    const { done, n, slot } = inFlight.shift()!;
-    const out = await done;
-    writes = writes.then(() => sink.write(out));
-    free[slot] = writes;
-    writes.catch(() => undefined); // rethrown by the next await of it
-    progress.advance(n);
-  };
-  try {
-    let blocks = 0n;
-    for (let i = 0; ; i++) {
-      const slot = i % bufs.length;
-      await free[slot];
-      const n = await read(bufs[slot]);
-      if (n === 0) break;
-      const counter = addToCounter(job.iv!, blocks, 128);
-      blocks += BigInt(Math.ceil(n / 16)); // only the last piece may be partial
-      const piece = bufs[slot].subarray(0, n);
-      const done = pool.encrypt(job.spec.name, job.key, counter, piece, { output: piece });
-      done.catch(() => undefined); // awaited in retire(); this keeps an early failure from being "unhandled"
-      inFlight.push({ done, n, slot });
-      if (inFlight.length >= 2) await retire();
-      if (n < POOL_CHUNK) break;
-    }
-    while (inFlight.length > 0) await retire();
-    await writes;
-  } finally {
-    await Promise.allSettled(inFlight.map((j) => j.done));
-    await writes.catch(() => undefined);
-    for (const b of bufs) b.fill(0);
-    await pool.close();
-  }
 }
 
 /**

@@ -40,7 +40,7 @@
 // Options and worker answers are read from their own properties only (own.ts). Workers that
 // die are replaced; a replacement that dies while starting is retried with backoff, and when
 // no worker can be started at all, jobs fail with WorkerStartError instead of waiting.
-import { asBytes } from "../bytes.js";
+import { asBytes, isArrayBuffer } from "../bytes.js";
 import { addToCounter, checkCounterBits, counterSpace } from "../counter.js";
 import { CounterExhaustedError, DataLengthError, DecryptionError, IvLengthError, KeyLengthError, show, StateError, WeakKeyError } from "../errors.js";
 import type { CipherName } from "../facade.js";
@@ -110,6 +110,15 @@ export interface JobOptions {
    * DataLengthError if it was detached or shrunk while the job ran.
    */
   output?: Uint8Array;
+  /**
+   * The workers process `data` where it is, with no copy in or out: `data` must be a view of a
+   * SharedArrayBuffer (a pool with the 'shared' transport), and the job must keep its length
+   * (not OCB, not ECB/CBC with padding); no `output`. Resolves with `data` itself. Unlike the
+   * default, nothing is snapshotted: the caller must not touch `data` until the promise settles;
+   * a job that fails may leave it partly processed, and rejects only once no worker holds a piece
+   * of it (Node: the thread has stopped). Jobs below the threshold run on the calling thread.
+   */
+  inPlace?: boolean;
 }
 
 export interface WorkerPool {
@@ -329,9 +338,27 @@ class Pool implements WorkerPool {
     const options = readJobOptions(optionsIn);
     options.signal?.throwIfAborted();
     const spec = checkJob(jobKind(name, encrypt), keyIn, ivIn, dataIn, options);
+    if (options.inPlace) this.inPlace(spec, dataIn);
     if (spec.length === 0 || !worthAWorker(spec.data.length, this.threshold)) return runHere(spec);
     this.revive();
     return new Promise<Uint8Array>((resolve, reject) => new Job(this, spec, resolve, reject));
+  }
+
+  /** Makes a checked job run over the caller's shared memory itself (JobOptions.inPlace). */
+  private inPlace(spec: JobSpec, dataIn: Uint8Array): void {
+    const name = `aes-${spec.kind.bits}-${spec.kind.mode}`;
+    if (spec.ocb || spec.padded) {
+      spec.key.fill(0);
+      throw new StateError(`inPlace needs a job that keeps its length: not ${spec.ocb ? name : `${name} with padding`}`);
+    }
+    const view = viewOf(dataIn, "data"); // the caller's memory even when short (asBytes copies ≤ 64 bytes)
+    if (this.transport !== "shared" || isArrayBuffer(view.buffer)) {
+      spec.key.fill(0);
+      throw new StateError("inPlace needs data in a SharedArrayBuffer and a pool with the 'shared' transport");
+    }
+    spec.data = view;
+    spec.output = view; // for a job run on this thread (runHere writes its result there)
+    spec.inPlace = true;
   }
 
   /** Queues a piece of a job (Job calls this as it copies its input in). */
@@ -669,6 +696,7 @@ class Pool implements WorkerPool {
 
 interface ReadJobOptions {
   padding: boolean | undefined;
+  inPlace: boolean;
   counterBits: number | undefined;
   signal: AbortSignal | undefined;
   output: Uint8Array | undefined;
@@ -683,14 +711,19 @@ interface ReadJobOptions {
 /** Job options from own properties only, type-checked. */
 function readJobOptions(options: unknown): ReadJobOptions {
   const o = ownOptions(options, ["padding", "counterBits", "signal", "output", "sectorSize", "firstSector", "tagLength",
-    "allowShortTags", "aad"] as const, "job options");
+    "allowShortTags", "aad", "inPlace"] as const, "job options");
   if (o.padding !== undefined && typeof o.padding !== "boolean") {
     throw new StateError(`padding must be true or false, got ${String(o.padding)}`);
   }
+  if (o.inPlace !== undefined && typeof o.inPlace !== "boolean") {
+    throw new StateError(`inPlace must be true or false, got ${String(o.inPlace)}`);
+  }
+  if (o.inPlace === true && o.output !== undefined) throw new StateError("inPlace writes the result over data: give no output");
   const signal = o.signal;
   if (signal !== undefined && !looksLikeSignal(signal)) throw new StateError("signal must be an AbortSignal");
   return {
     padding: o.padding as boolean | undefined,
+    inPlace: o.inPlace === true,
     counterBits: o.counterBits as number | undefined,
     signal: signal as AbortSignal | undefined,
     // A view of the caller's memory, never a copy (asBytes may copy small arrays).
@@ -721,6 +754,8 @@ interface JobSpec {
   counterBits: number;
   signal: AbortSignal | undefined;
   output: Uint8Array | undefined;
+  /** inPlace: `data` (a SharedArrayBuffer view) is the workers' buffer and the result. */
+  inPlace: boolean;
   /** Bytes the workers process: data, plus the pad block when encrypting with padding (OCB: the whole blocks). */
   length: number;
   /** Bytes of the result (before unpadding): `length`, or for OCB what this thread adds after the workers' bytes. */
@@ -752,6 +787,8 @@ class Job {
   /** A worker that held a piece was terminated without a guarantee that it has stopped. */
   private tainted = false;
   private released = false;
+  /** inPlace: a failed job's rejection, held until its pieces are all accounted for. */
+  private rejectOnRelease: (() => void) | undefined;
   private readonly onAbort: (() => void) | undefined;
 
   constructor(private readonly pool: Pool, readonly spec: JobSpec,
@@ -759,7 +796,8 @@ class Job {
     const { kind, length, signal } = spec;
     this.ranges = kind.splittable ? planRanges(spec, pool.targetSize, pool.split) : [{ start: 0, end: length }];
     this.left = this.ranges.length; // > 0: empty jobs run on the calling thread
-    if (pool.transport === "shared") this.scratch = pool.takeShared(length);
+    if (spec.inPlace) this.scratch = spec.data;
+    else if (pool.transport === "shared") this.scratch = pool.takeShared(length);
     if (!spec.output) this.collect = new Uint8Array(spec.resultLength);
     if (spec.ocb) this.checksum = new Uint8Array(16);
     if (signal) {
@@ -774,7 +812,7 @@ class Job {
       if (this.settled) break;
       const { start, end } = this.ranges[index];
       const piece = this.scratch ? this.scratch.subarray(start, end) : new Uint8Array(end - start);
-      this.copyInput(start, end, piece);
+      if (!spec.inPlace) this.copyInput(start, end, piece);
       const state = registerFor(spec, start, previousTail);
       if (kind.chained) previousTail = piece.slice(piece.length - 16);
       pool.enqueue({
@@ -854,7 +892,9 @@ class Job {
     this.pool.dequeue(this);
     this.collect?.fill(0);
     this.wipePieces();
-    this.reject(error);
+    // In place, the caller gets its memory back only once no worker can write to it (release).
+    if (this.spec.inPlace) this.rejectOnRelease = () => this.reject(error);
+    else this.reject(error);
     this.release();
   }
 
@@ -875,6 +915,11 @@ class Job {
   private release(): void {
     if (!this.settled || this.released || this.outstanding > 0) return;
     this.released = true;
+    if (this.spec.inPlace) {
+      this.rejectOnRelease?.();
+      this.rejectOnRelease = undefined;
+      return; // the caller's memory: neither wiped nor kept
+    }
     if (!this.scratch) return;
     this.scratch.fill(0);
     // A worker that may still be running could write into it again: never reuse it then.
@@ -921,7 +966,9 @@ class Job {
       }
       let result: Uint8Array;
       const out = spec.output;
-      if (out) {
+      if (spec.inPlace) {
+        result = spec.data; // the workers wrote it there
+      } else if (out) {
         if (out.length < n) {
           this.fail(new DataLengthError(`output has room for ${out.length} bytes, needs ${n}: it was detached or shrunk while the job ran`));
           return;
@@ -1044,7 +1091,7 @@ function checkJob(kind: JobKind, keyIn: Uint8Array, ivIn: Uint8Array | null, dat
     throw new DataLengthError(`output has room for ${output.length} bytes, needs ${length}`);
   }
   return {
-    kind, key, iv, data, padded, counterBits, signal: options.signal, output, length, resultLength: length, tail, body,
+    kind, key, iv, data, padded, counterBits, signal: options.signal, output, inPlace: false, length, resultLength: length, tail, body,
     xts: undefined, ocb: undefined,
   };
 }
@@ -1111,7 +1158,7 @@ function checkXtsJob(kind: JobKind, key: Uint8Array, ivIn: Uint8Array | null, da
   }
   const length = data.length;
   return {
-    kind, key, iv, data, padded: false, counterBits: 128, signal: options.signal, output, length, resultLength: length,
+    kind, key, iv, data, padded: false, counterBits: 128, signal: options.signal, output, inPlace: false, length, resultLength: length,
     tail: NO_BYTES, body: length, xts: { sectorSize, firstSector }, ocb: undefined,
   };
 }
@@ -1154,7 +1201,7 @@ function checkOcbJob(kind: JobKind, key: Uint8Array, ivIn: Uint8Array | null, da
   }
   const whole = bodyLength - (bodyLength % 16);
   return {
-    kind, key, iv: nonce, data, padded: false, counterBits: 128, signal: options.signal, output,
+    kind, key, iv: nonce, data, padded: false, counterBits: 128, signal: options.signal, output, inPlace: false,
     length: whole, resultLength, tail: NO_BYTES, body: whole, xts: undefined,
     ocb: { nonceBlock: ocbNonceBlock(nonce, tagLength), tagLength, aad, tail: data.slice(whole, bodyLength), expected },
   };
