@@ -25,7 +25,7 @@ export interface BufferLike extends Uint8Array {
   toString(encoding?: NodeEncoding, start?: number, end?: number): string;
 }
 
-/** Node's Buffer where @types/node is installed (from the type guard of Buffer.isBuffer), else BufferLike. */
+/** Node's Buffer where @types/node is installed (what its isBuffer() guards), else BufferLike. */
 export type NodeBuffer = typeof globalThis extends { Buffer: { isBuffer(value: any): value is infer B } } ? B : BufferLike;
 
 /** A node:crypto KeyObject, as far as the key argument's type goes (the value is checked when the call runs). */
