@@ -12,8 +12,8 @@
 // message. Nonces are taken from a pool of POOL_NONCES (4092 bytes), refilled by one call:
 // ~8 ns per nonce. Each nonce's bytes are zeroed as they are handed out, so no two envelopes
 // get the same pool bytes. The pool is this module's, so it is per JS realm: a worker thread
-// (or a child process: Node has no fork() that copies a running process) loads its own copy
-// and fills it from its own getRandomValues. Nonces are public (they travel in the header), so
+// loads its own copy and fills it from its own getRandomValues, and a child process starts
+// with none (child_process.fork() starts a new process; it does not copy the running one). Nonces are public (they travel in the header), so
 // the pool holds nothing secret. Its one hazard is a process whose memory is cloned (a VM or
 // serverless snapshot restored twice, a Node startup snapshot built after seal() ran) replaying
 // the pool — the same hazard OpenSSL's in-process DRBG, which Node's getRandomValues draws
