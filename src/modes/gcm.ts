@@ -49,9 +49,11 @@ export function checkTagLength(tagLength: unknown, allowShortTags = false): numb
 }
 
 export function checkGcmIv(iv: unknown): Uint8Array {
-  const b = asBytes(iv, "iv");
-  if (b.length === 0) throw new IvLengthError("GCM IV must be at least 1 byte (12 is standard)");
-  return new Uint8Array(b); // a copy: Buffer.slice would be a view
+  const n = byteLengthOf(iv, "iv");
+  if (n === 0) throw new IvLengthError("GCM IV must be at least 1 byte (12 is standard)");
+  const copy = new Uint8Array(n); // a copy (Buffer.slice would be a view), made once
+  copyBytesInto(iv, copy, 0, "iv");
+  return copy;
 }
 
 /**
@@ -427,13 +429,14 @@ export function gcmSealShort(key: AesKey, nonce: Uint8Array, nonceAt: number, aa
     const whole = n >> 2;
     for (let i = 0, c = ctAt >> 2, k = ks >> 2; i < whole; i++) words[c + i]! ^= words[k + i]!;
     for (let i = whole << 2; i < n; i++) mem[ctAt + i]! ^= mem[ks + i]!;
-    if (n <= 64) for (let i = 0; i < n; i++) out[at + i] = mem[ctAt + i]!;
-    else out.set(mem.subarray(ctAt, ctAt + n), at);
     hashWindow(core, gcm, n, a);
+    // The tag goes right after C, over its padding and the lengths (hashed now): C ‖ tag leave
+    // the window in one copy.
     const acc = gcm + GCM_ACC;
-    const tagAt = at + n;
     const io = core.io;
-    for (let i = 0; i < tagLength; i++) out[tagAt + i] = mem[acc + i]! ^ mem[io + i]!;
+    const tagAt = ctAt + n;
+    for (let i = 0; i < tagLength; i++) mem[tagAt + i] = mem[acc + i]! ^ mem[io + i]!;
+    out.set(mem.subarray(ctAt, tagAt + tagLength), at);
   } finally {
     wipeAfter(core, gcm, n, a);
   }
