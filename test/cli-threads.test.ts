@@ -3,13 +3,14 @@
 // one and several pool chunks, from a file and from stdin, to a file and to stdout, with the
 // 128-bit counter wrapping inside the run; the single-thread ring (src/cli/pipeline.ts,
 // PIPE_CHUNK per step, encrypted in place) likewise for every streaming mode, padded block modes
-// included (their held-back block is the case an in-place output could get wrong).
+// included (their held-back block is the case an in-place output could get wrong). And SIGINT
+// in the middle of a pool run still removes the partial output.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBytes } from "./helpers/bytes.js";
-import { assertBuilt, cli, hex, leftoverTemps, removeDir, scratchDir } from "./helpers/cli.js";
+import { assertBuilt, cli, hex, leftoverTemps, removeDir, scratchDir, startCli } from "./helpers/cli.js";
 import { POOL_CHUNK } from "../dist/cli/ctr-pool.js";
 import { PIPE_CHUNK } from "../dist/cli/pipeline.js";
 
@@ -80,6 +81,30 @@ describe.concurrent("CTR --threads: node:crypto's bytes and the single-thread ou
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expectBytes(readFileSync(out), nodeCipher(true, "aes-192-ctr", key, iv, plain));
+  });
+});
+
+describe("CTR --threads: SIGINT mid-run", () => {
+  it("exit 130, the temporary file removed, no output created", async () => {
+    const sub = join(dir, "sigint");
+    mkdirSync(sub);
+    const out = join(sub, "out.enc");
+    const { child, done } = startCli(["encrypt", "--cipher", "aes-256-ctr", "--key", hex(randomBytes(32)), "--iv", hex(randomBytes(16)),
+      "--threads", "2", "--out", out]);
+    child.stdin!.write(randomBytes(2 * C + 12345)); // two whole chunks; stdin stays open, so the run cannot end on its own
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const temp = leftoverTemps(sub)[0];
+      if (temp && statSync(join(sub, temp), { throwIfNoEntry: false })?.size) break;
+      if (Date.now() > deadline) throw new Error("the CLI never started writing its temporary file");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill("SIGINT");
+    const r = await done;
+    child.stdin!.destroy();
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain("interrupted by SIGINT; partial output removed");
+    expect(readdirSync(sub)).toEqual([]);
   });
 });
 
