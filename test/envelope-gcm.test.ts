@@ -35,13 +35,19 @@ function expectBytes(got: Uint8Array, want: Uint8Array): void {
 
 /** Seals with the short path; returns ciphertext ‖ tag as hex. `split` cuts the AAD into two parts there. */
 function sealHex(key: ReturnType<typeof aesKey>, iv: Uint8Array, aad: Uint8Array, pt: Uint8Array, split = 0): string {
-  const out = new Uint8Array(pt.length + 16 + 3).fill(0xee);
+  const out = new Uint8Array(1 + 3 + pt.length + 16 + 2).fill(0xee); // 0xee, prefix, C, tag, 0xee 0xee
   // AAD in two parts: the first `split` bytes of a longer array (aad1Length), then the rest.
   const first = new Uint8Array(split + 5).fill(0x77);
   first.set(aad.subarray(0, split));
-  gcmSealShort(key, iv, 0, first, split, aad.subarray(split), pt, pt.length, out, 3, 16);
-  expect(out.subarray(0, 3)).toEqual(new Uint8Array(3).fill(0xee)); // nothing before `at`
-  return bytesToHex(out.subarray(3));
+  const prefix = new Uint8Array([1, 2, 3]);
+  expect(gcmSealShort(key, iv, 0, first, split, aad.subarray(split), pt, pt.length, prefix, out.subarray(1, out.length - 2), 16))
+    .toEqual(out.subarray(1, out.length - 2));
+  expect([out[0], out[out.length - 2], out[out.length - 1]], "nothing outside `out`").toEqual([0xee, 0xee, 0xee]);
+  expect([...out.subarray(1, 4)], "the prefix first").toEqual([1, 2, 3]);
+  const fresh = gcmSealShort(key, iv, 0, first, split, aad.subarray(split), pt, pt.length, new Uint8Array(0), undefined, 16);
+  const hex = bytesToHex(out.subarray(4, out.length - 2));
+  expect(bytesToHex(fresh), "a new array: the same bytes").toBe(hex);
+  return hex;
 }
 
 /** Opens with the short path: the plaintext as hex, or "refused" (and the output is untouched). */

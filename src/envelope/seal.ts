@@ -91,24 +91,24 @@ function inputsFor(pt: Uint8Array, aad: Uint8Array, out: Uint8Array): [Uint8Arra
 const header = new Uint8Array([0x41, 0x57, 0x45, 0x4e, ENVELOPE_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // "AWEN", 1
 
 /**
- * Encrypts the `n` bytes of `plaintext` (a checked ArrayBufferView) into `out`: `header` (nonce
- * included) ‖ ciphertext ‖ tag. `callerOutput`: `out` is the caller's.
+ * Encrypts the `n` bytes of `plaintext` (a checked ArrayBufferView): returns `header` (nonce
+ * included) ‖ ciphertext ‖ tag, in `out` (the caller's, checked) or a new array.
  */
 function encryptInto(key: AesKey, algorithm: EnvelopeAlgorithm, plaintext: ArrayBufferView, n: number, aad: Uint8Array,
-  out: Uint8Array, callerOutput: boolean): void {
+  out: Uint8Array | undefined): Uint8Array {
   if (algorithm === "aes-gcm" && fitsShortPath(n, aad)) {
-    gcmSealShort(key, header, 6, header, ENVELOPE_HEADER_BYTES, aad, plaintext, n, out, ENVELOPE_HEADER_BYTES, ENVELOPE_TAG_BYTES);
-    for (let i = 0; i < ENVELOPE_HEADER_BYTES; i++) out[i] = header[i]!;
-    return;
+    return gcmSealShort(key, header, 6, header, ENVELOPE_HEADER_BYTES, aad, plaintext, n, header, out, ENVELOPE_TAG_BYTES);
   }
   let pt = asBytes(plaintext, "plaintext");
-  if (callerOutput) [pt, aad] = inputsFor(pt, aad, out);
+  if (out !== undefined) [pt, aad] = inputsFor(pt, aad, out);
+  const sealed = out ?? new Uint8Array(n + ENVELOPE_OVERHEAD);
   const all = joinAad(header, aad);
-  out.set(header);
+  sealed.set(header);
   const nonce = header.subarray(6, ENVELOPE_HEADER_BYTES); // copied by the mode
-  const body = out.subarray(ENVELOPE_HEADER_BYTES);
+  const body = sealed.subarray(ENVELOPE_HEADER_BYTES);
   if (algorithm === "aes-gcm-siv") key.gcmSiv(nonce, { aad: all }).encrypt(pt, body);
   else key.gcm(nonce, { aad: all }).encrypt(pt, body);
+  return sealed;
 }
 
 /**
@@ -138,11 +138,10 @@ export function seal(key: AesKey, plaintext: Uint8Array, options?: SealOptions):
   const aad = aadOption === undefined ? EMPTY : asBytes(aadOption, "aad");
   checkLengths(algorithm, n, aad.length);
   k.slot; // DisposedError before a nonce is counted
-  const out = output === undefined ? new Uint8Array(n + ENVELOPE_OVERHEAD) : outputFor(output, n + ENVELOPE_OVERHEAD);
+  const out = output === undefined ? undefined : outputFor(output, n + ENVELOPE_OVERHEAD);
   drawRandomNonce(k, header, 6); // KeyUsageLimitError past 2^32, before anything is encrypted
   header[5] = ALGORITHM_IDS[algorithm];
-  encryptInto(k, algorithm, plaintext, n, aad, out, output !== undefined);
-  return out;
+  return encryptInto(k, algorithm, plaintext, n, aad, out);
 }
 
 async function sealWithSource(key: AesKey, plaintext: Uint8Array, aadOption: unknown, algorithmOption: unknown,
@@ -154,14 +153,13 @@ async function sealWithSource(key: AesKey, plaintext: Uint8Array, aadOption: unk
   const aad = aadOption === undefined ? EMPTY : asBytes(aadOption, "aad");
   checkLengths(algorithm, pt.length, aad.length); // before drawing: a refused message uses no nonce
   k.slot;
-  const out = output === undefined ? new Uint8Array(pt.length + ENVELOPE_OVERHEAD) : outputFor(output, pt.length + ENVELOPE_OVERHEAD);
+  const out = output === undefined ? undefined : outputFor(output, pt.length + ENVELOPE_OVERHEAD);
   const block = await source.next();
   // From here to the end of encryptInto nothing awaits: `header` is this call's.
   for (let i = 0; i < 6; i++) header[6 + i] = block[i]!; // N: unique while the store holds
   for (let i = 0; i < 6; i++) header[12 + i] = block[7 + i]!; // random bits (byte 6, always 0, is CTR headroom GCM has no use for)
   header[5] = ALGORITHM_IDS[algorithm];
-  encryptInto(k, algorithm, pt, pt.length, aad, out, output !== undefined);
-  return out;
+  return encryptInto(k, algorithm, pt, pt.length, aad, out);
 }
 
 function checkLengths(algorithm: EnvelopeAlgorithm, n: number, aad: number): void {

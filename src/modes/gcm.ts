@@ -407,15 +407,18 @@ function wipeAfter(core: Core, gcm: number, n: number, a: number): void {
 /**
  * GCM-encrypts the `n` bytes of `pt` (any ArrayBufferView whose byteLengthOf is n, ≤
  * GCM_SHORT_MAX_BYTES; read once, straight into the window) under the 12-byte IV at
- * nonce[nonceAt..] with AAD = aad1[0..aad1Length) ‖ aad2 (≤ GCM_SHORT_MAX_BYTES in all): C goes
- * to out[at .. at+n), the first `tagLength` bytes of the tag right after it. `out` may overlap
- * any input.
+ * nonce[nonceAt..] with AAD = aad1[0..aad1Length) ‖ aad2 (≤ GCM_SHORT_MAX_BYTES in all).
+ * Returns prefix ‖ C ‖ the first `tagLength` bytes of the tag, written to `out` (exactly that
+ * long; it may overlap any input) or, without `out`, as a new array. `prefix` (e.g. the
+ * envelope's header) is at most 16 + pad16(aad length) bytes.
  */
 export function gcmSealShort(key: AesKey, nonce: Uint8Array, nonceAt: number, aad1: Uint8Array, aad1Length: number,
-  aad2: Uint8Array, pt: ArrayBufferView, n: number, out: Uint8Array, at: number, tagLength: number): void {
+  aad2: Uint8Array, pt: ArrayBufferView, n: number, prefix: Uint8Array, out: Uint8Array | undefined, tagLength: number): Uint8Array {
   const slot = key.slot; // DisposedError; may load an evicted key (memory can grow here)
   const core = key.core;
   const a = aad1Length + aad2.length;
+  const p = prefix.length;
+  if (p > 16 + pad16(a)) throw new RangeError("gcmSealShort: prefix longer than the window has room for");
   let gcm = -1;
   try {
     gcm = tablesFor(key, core, slot);
@@ -430,13 +433,19 @@ export function gcmSealShort(key: AesKey, nonce: Uint8Array, nonceAt: number, aa
     for (let i = 0, c = ctAt >> 2, k = ks >> 2; i < whole; i++) words[c + i]! ^= words[k + i]!;
     for (let i = whole << 2; i < n; i++) mem[ctAt + i]! ^= mem[ks + i]!;
     hashWindow(core, gcm, n, a);
-    // The tag goes right after C, over its padding and the lengths (hashed now): C ‖ tag leave
-    // the window in one copy.
+    // Hashed: the tag goes right after C (over its padding and the lengths), then the prefix
+    // right before it (over the AAD, and E_K(J0) once the tag has used it), so the result leaves
+    // the window in one copy — a new array by slice(), which costs less than allocating and
+    // filling one.
     const acc = gcm + GCM_ACC;
     const io = core.io;
     const tagAt = ctAt + n;
     for (let i = 0; i < tagLength; i++) mem[tagAt + i] = mem[acc + i]! ^ mem[io + i]!;
-    out.set(mem.subarray(ctAt, tagAt + tagLength), at);
+    const start = ctAt - p;
+    for (let i = 0; i < p; i++) mem[start + i] = prefix[i]!;
+    if (out === undefined) return mem.slice(start, tagAt + tagLength);
+    out.set(mem.subarray(start, tagAt + tagLength));
+    return out;
   } finally {
     wipeAfter(core, gcm, n, a);
   }
@@ -652,10 +661,9 @@ export class GcmMode {
     const aad = this.#aad ?? EMPTY;
     if (this.iv.length === 12 && n <= GCM_SHORT_MAX_BYTES && aad.length <= GCM_SHORT_MAX_BYTES) {
       if (this.#encrypted) throw new IvReuseError();
-      const out = outputFor(output, n + this.tagLength);
+      const out = output === undefined ? undefined : outputFor(output, n + this.tagLength);
       this.#encrypted = true;
-      gcmSealShort(this.key, this.iv, 0, aad, aad.length, EMPTY, data, n, out, 0, this.tagLength);
-      return out;
+      return gcmSealShort(this.key, this.iv, 0, aad, aad.length, EMPTY, data, n, EMPTY, out, this.tagLength);
     }
     return this.encryptor().oneShot(asBytes(data), output);
   }
