@@ -65,7 +65,10 @@ export async function ctrOnPool(name: string, key: Uint8Array, iv: Uint8Array, t
       writes.catch(() => undefined); // rethrown by the next await of it, not "unhandled"
       if (n < POOL_CHUNK) break;
     }
+    await Promise.all(jobs);
+    const closing = pool.close(); // the workers end while the last chunks are written
     await writes;
+    await closing;
   } finally {
     await Promise.allSettled(jobs);
     await writes.catch(() => undefined); // no write may still read a chunk once it is wiped
