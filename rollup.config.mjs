@@ -18,7 +18,7 @@
 // the browser bundles. No source maps are shipped: tsc's maps pointed at src/, which is not
 // in the package, and the output is readable, unminified ES2022.
 import { readFileSync, readdirSync, rmSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import typescript from "@rollup/plugin-typescript";
 
 const DIST = resolve("dist");
@@ -30,8 +30,8 @@ const ENTRIES = {
   selftest: "src/selftest/run.ts",
   // The pure-JS reference core, opt-in: a side-effect import that registers it as the 'js' backend.
   fallback: "src/fallback.ts",
-  // Loaded by the pool with new URL("./web-worker.js", import.meta.url): it must sit next to
-  // the chunk holding the pool, which is this same directory.
+  // Loaded with new URL("./web-worker.js", import.meta.url) by parallel/web-platform.js: it
+  // stays beside it, as dist/browser/parallel/web-worker.js (ENTRY_FILE below).
   "web-worker": "src/parallel/web-worker.ts",
 };
 
@@ -83,11 +83,19 @@ function sharedData() {
       readFileSync(target);
       return { id: target, external: "absolute" };
     },
+    // Rendered relative to each output module (they sit at different depths of dist/browser/).
+    renderChunk(code, chunk) {
+      let out = code;
+      for (const target of map.values()) {
+        const rel = relative(dirname(join(DIST, "browser", chunk.fileName)), target);
+        out = out.split(JSON.stringify(target)).join(JSON.stringify(rel.startsWith(".") ? rel : `./${rel}`));
+        out = out.split(`'${target}'`).join(`'${rel.startsWith(".") ? rel : `./${rel}`}'`);
+      }
+      return out === code ? null : { code: out, map: null };
+    },
   };
 }
 
-/** Renders those imports from dist/browser/ (all chunks sit in that one directory). */
-const sharedDataPath = (id) => (Object.values(SHARED_DATA).some((out) => resolve(out) === id) ? relative(resolve("dist/browser"), id) : id);
 
 /** Fails the build if any output still imports a bare specifier (node:..., a package). */
 function noBareImports() {
@@ -96,7 +104,8 @@ function noBareImports() {
     generateBundle(_options, bundle) {
       for (const file of Object.values(bundle)) {
         if (file.type !== "chunk") continue;
-        const bare = [...file.imports, ...file.dynamicImports].filter((s) => !s.startsWith(".") && !bundle[s]);
+        const shared = new Set(Object.values(SHARED_DATA).map((out) => resolve(out))); // rendered relative (sharedData)
+        const bare = [...file.imports, ...file.dynamicImports].filter((s) => !s.startsWith(".") && !bundle[s] && !shared.has(s));
         if (bare.length) this.error(`${file.fileName} imports ${bare.join(", ")}: browser bundles must be self-contained`);
       }
     },
@@ -157,19 +166,26 @@ function cjsPackage() {
   };
 }
 
+/**
+ * The browser entries' own file names (dist/browser/<name>.js), by source module. The worker
+ * script keeps its place, dist/browser/parallel/web-worker.js: web-platform.js, beside it,
+ * loads it with new URL("./web-worker.js", import.meta.url).
+ */
+const ENTRY_FILE = new Map(Object.entries(ENTRIES).map(([name, src]) => [resolve(src), name === "web-worker" ? "parallel/web-worker.js" : `${name}.js`]));
+
 const browser = {
   input: ENTRIES,
   output: {
     dir: "dist/browser",
     format: "es",
-    entryFileNames: "[name].js",
-    // Chunks stay in this directory: the pool finds web-worker.js relative to its own chunk.
-    chunkFileNames: "[name]-[hash].js",
-    // The WASM loader gets one clearly named chunk; the reference backend stays in fallback.js,
-    // so only pages that import "aes-wasm/fallback" download it.
-    manualChunks: (id) => (id.includes("/src/wasm/") ? "core" : undefined),
+    // One output module per source module, so a bundler drops whole modules an app does not
+    // use ("sideEffects"), with their top-level code (e.g. opaque(...) on the mode classes);
+    // in one big chunk that code would keep every mode class alive. The entries keep their
+    // names at the top.
+    preserveModules: true,
+    preserveModulesRoot: "src",
+    entryFileNames: (chunk) => ENTRY_FILE.get(chunk.facadeModuleId) ?? "[name].js",
     sourcemap: false,
-    paths: sharedDataPath,
   },
   // ES2022 output keeps class fields and top-level await as written; every current browser runs it.
   plugins: [

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { rollup } from "rollup";
 
 const dir = fileURLToPath(new URL("../dist/browser/", import.meta.url));
-const ENTRIES = ["index", "subtle", "parallel", "web-worker", "selftest", "fallback"];
+const ENTRIES = ["index", "subtle", "parallel", "parallel/web-worker", "selftest", "fallback"];
 
 /** The file and all files it imports statically (import/export ... from './x.js'). */
 function closure(file, seen = new Set()) {

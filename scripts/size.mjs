@@ -23,8 +23,8 @@ const FIXTURES = `${ROOT}test/fixtures/bundle-size/`;
  * when a change makes an app smaller; set `meets` when it reaches its target.
  */
 export const APPS = [
-  { name: "ctr", file: "ctr.mjs", what: "CTR only: aesKey(k).ctr(iv).encrypt(x)", targetKB: 12, ceilingKB: 30, meets: false, uses: [] },
-  { name: "gcm", file: "gcm.mjs", what: "GCM only: key.gcm(iv).encrypt / decrypt", targetKB: 16, ceilingKB: 30, meets: false, uses: ["gcm"] },
+  { name: "ctr", file: "ctr.mjs", what: "CTR only: ctr(aesKeyBase(k), iv).encrypt(x)", targetKB: 12, ceilingKB: 19, meets: false, uses: [] },
+  { name: "gcm", file: "gcm.mjs", what: "GCM only: gcm(key, iv).encrypt / decrypt", targetKB: 16, ceilingKB: 20, meets: false, uses: ["gcm"] },
   { name: "all", file: "all.mjs", what: "everything the package root exports", targetKB: 40, ceilingKB: 53, meets: false, uses: ["gcm", "ocb", "ccm", "kw", "gcm-siv", "cmac"] },
 ];
 

@@ -12,6 +12,8 @@
 export { ready, readySync, backend, useBackend } from "./wasm/backend.js";
 export type { BackendKind } from "./wasm/abi.js";
 export { AesKey, aesKey } from "./key.js";
+export { AesKeyBase, aesKeyBase } from "./key-base.js";
+export { ecb, cbc, cfb, ofb, ctr, gcm, ocb, ccm, gcmSiv, kw, kwp, cmac } from "./mode-functions.js";
 export type { Mode } from "./modes/base.js";
 export { EcbMode } from "./modes/ecb.js";
 export { CbcMode } from "./modes/cbc.js";
