@@ -154,6 +154,33 @@ describeEachBackend("short-message GCM", () => {
     c.dispose();
   });
 
+  it("key.gcm(iv).encrypt/decrypt on the short path: outputs overlapping the input either way, short tags, node's bytes", () => {
+    const keyBytes = randomBytes(32);
+    const key = aesKey(keyBytes);
+    for (const [n, tagLength] of [[0, 16], [5, 4], [64, 12], [64, 16], [301, 8], [4096, 13]] as const) {
+      const iv = randomBytes(12), aad = randomBytes(n % 40), pt = randomBytes(n);
+      const c = createCipheriv("aes-256-gcm", keyBytes, iv, { authTagLength: tagLength }).setAAD(aad);
+      const expected = bytesToHex(Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]));
+      const opts = { aad, tagLength, allowShortTags: true };
+      for (const shift of [-17, -1, 0, 1, 3, 16, 40]) {
+        // The plaintext at 50 in a shared buffer, the output at 50 + shift: a memmove's result.
+        const buf = new Uint8Array(n + 200);
+        buf.set(pt, 50);
+        const got = key.gcm(iv, opts).encrypt(buf.subarray(50, 50 + n), buf.subarray(50 + shift, 50 + shift + n + tagLength));
+        expect(bytesToHex(got), `encrypt n=${n} tag=${tagLength} shift=${shift}`).toBe(expected);
+        // And back: the sealed bytes at 50 + shift, the plaintext to 50.
+        const back = key.gcm(iv, opts).decrypt(buf.subarray(50 + shift, 50 + shift + n + tagLength), buf.subarray(50, 50 + n));
+        expect(bytesToHex(back), `decrypt n=${n} shift=${shift}`).toBe(bytesToHex(pt));
+      }
+      const bad = Buffer.from(expected, "hex");
+      bad[bad.length - 1]! ^= 1;
+      const untouched = new Uint8Array(n).fill(0xee);
+      expect(() => key.gcm(iv, opts).decrypt(bad, untouched)).toThrow(DecryptionError);
+      expect(untouched.every((b) => b === 0xee), "output untouched").toBe(true);
+    }
+    key.dispose();
+  });
+
   it("node:crypto at every length 0..300 and the 4 KiB edge, AAD 0..300 in one or two parts, every key size", () => {
     const lengths = [...Array(301).keys(), 1023, 4095, 4096];
     for (const bits of [128, 192, 256] as const) {
