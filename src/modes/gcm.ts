@@ -283,7 +283,7 @@ class GcmEngine {
 //   io + 16       keystream, pad16(n) bytes
 //   hashAt        AAD ‖ 0* ‖ C ‖ 0* ‖ [8a]_64 ‖ [8n]_64     (hashAt = io + 16 + pad16(n))
 
-/** Most data bytes, and most AAD bytes, the short path takes (longer messages go through GcmEngine). */
+/** @internal Most data bytes, and most AAD bytes, the short path takes (longer messages go through GcmEngine). */
 export const GCM_SHORT_MAX_BYTES = 4096;
 
 const pad16 = (n: number): number => (n + 15) & ~15;
@@ -405,7 +405,7 @@ function wipeAfter(core: Core, gcm: number, n: number, a: number): void {
 }
 
 /**
- * GCM-encrypts the `n` bytes of `pt` (any ArrayBufferView whose byteLengthOf is n, ≤
+ * @internal GCM-encrypts the `n` bytes of `pt` (any ArrayBufferView whose byteLengthOf is n, ≤
  * GCM_SHORT_MAX_BYTES; read once, straight into the window) under the 12-byte IV at
  * nonce[nonceAt..] with AAD = aad1[0..aad1Length) ‖ aad2 (≤ GCM_SHORT_MAX_BYTES in all).
  * Returns prefix ‖ C ‖ the first `tagLength` bytes of the tag, written to `out` (exactly that
@@ -452,7 +452,7 @@ export function gcmSealShort(key: AesKey, nonce: Uint8Array, nonceAt: number, aa
 }
 
 /**
- * Checks and decrypts C ‖ tag (sealed[from..], at least `tagLength` bytes; n = sealed.length −
+ * @internal Checks and decrypts C ‖ tag (sealed[from..], at least `tagLength` bytes; n = sealed.length −
  * from − tagLength) into out[outAt ..] if the first `tagLength` bytes of the tag match;
  * otherwise DecryptionError and `out` is not written. `out` may overlap any input.
  */
