@@ -41,6 +41,8 @@ const CJS_ENTRIES = ["index", "index.node", "subtle/index", "parallel/pool", "pa
 /** Generated data modules the browser bundles import from dist/ (tsc's output) instead of inlining. */
 const SHARED_DATA = {
   "src/wasm/core-bytes.ts": "dist/wasm/core-bytes.js",
+  "src/wasm/core-ctr-bytes.ts": "dist/wasm/core-ctr-bytes.js",
+  "src/wasm/core-ghash-bytes.ts": "dist/wasm/core-ghash-bytes.js",
   "src/selftest/vectors.ts": "dist/selftest/vectors.js",
 };
 
@@ -112,33 +114,38 @@ function noBareImports() {
   };
 }
 
+/** The generated hex modules of the WASM cores (scripts/embed.mjs) and the constant each exports. */
+const CORE_HEX = { "core-bytes.js": "CORE_WASM_HEX", "core-ctr-bytes.js": "CTR_CORE_WASM_HEX", "core-ghash-bytes.js": "GHASH_WASM_HEX" };
+
 /**
- * The CommonJS dist/cjs/wasm/core-bytes.js: reads the hex from dist/wasm/core-bytes.js (the
- * ES module, two directories up) instead of carrying a second copy. Node, Bun and Deno read it
- * from the installed package; a bundler that inlines CommonJS but not this file gets the
- * error below (bundle the ES module build instead: it embeds the bytes).
+ * The CommonJS dist/cjs/wasm/core*-bytes.js: each reads the hex from its ES module
+ * dist/wasm/core*-bytes.js (two directories up) instead of carrying a second copy. Node, Bun
+ * and Deno read it from the installed package; a bundler that inlines CommonJS but not this
+ * file gets the error below (bundle the ES module build instead: it embeds the bytes).
  */
 function coreBytesFromEsm() {
-  const esm = join(DIST, "wasm/core-bytes.js");
+  const byFile = new Map(Object.entries(CORE_HEX).map(([file, name]) => [join(DIST, "wasm", file), { file, name }]));
   return {
     name: "core-bytes-from-esm",
     load(id) {
-      if (id !== esm) return null;
-      if (!/CORE_WASM_HEX = "[0-9a-f]+";/.test(readFileSync(esm, "utf8"))) this.error(`${esm} does not hold the hex core`);
+      const core = byFile.get(id);
+      if (!core) return null;
+      const { file, name } = core;
+      if (!new RegExp(`${name} = "[0-9a-f]+";`).test(readFileSync(id, "utf8"))) this.error(`${id} does not hold the hex core`);
       return [
         `import { readFileSync } from "node:fs";`,
         `import { join } from "node:path";`,
-        `// The CommonJS build reads the one copy of the WASM core, the ES module ../../wasm/core-bytes.js.`,
-        `const file = join(__dirname, "../../wasm/core-bytes.js");`,
+        `// The CommonJS build reads the one copy of this WASM module, the ES module ../../wasm/${file}.`,
+        `const file = join(__dirname, "../../wasm/${file}");`,
         `let text;`,
         `try {`,
         `  text = readFileSync(file, "utf8");`,
         `} catch (e) {`,
         `  throw new Error(\`aes-wasm (CommonJS build) reads its WASM core from \${file}: \${e.message}. If this code was bundled, bundle the ES module build (import "aes-wasm"), which embeds it.\`);`,
         `}`,
-        `const m = /CORE_WASM_HEX = "([0-9a-f]+)";/.exec(text);`,
+        `const m = /${name} = "([0-9a-f]+)";/.exec(text);`,
         `if (!m) throw new Error(\`aes-wasm: \${file} does not hold the WASM core\`);`,
-        `export const CORE_WASM_HEX = m[1];`,
+        `export const ${name} = m[1];`,
       ].join("\n");
     },
   };

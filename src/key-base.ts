@@ -2,7 +2,7 @@
 // every mode object made from it; dispose() zeroes it. A key needs no dispose() to stay cheap: at
 // most RESIDENT_LIMIT blocks stay in WASM memory, the least recently used move to JS memory
 // (./key-residency.ts), so forgotten keys cost what forgotten JS objects cost.
-// It has no mode methods: the mode functions (./mode-functions.ts: ctr(key, iv), gcm(key, iv)...)
+// It has no mode methods: the mode functions (./mode-functions/: ctr(key, iv), gcm(key, iv)...)
 // take it, so a bundle carries only the modes an app calls. AesKey (./key.ts) adds the methods.
 import { asBytes, byteLengthOf, copyBytesInto, outputFor } from "./bytes.js";
 import { DataLengthError, DisposedError, KeyLengthError } from "./errors.js";
@@ -173,9 +173,9 @@ export class AesKeyBase implements Reclaimer {
     return this.#one(block, output, true);
   }
 
-  /** Decrypts one 16-byte block. */
-  decryptBlock(block: Uint8Array, output?: Uint8Array): Uint8Array {
-    return this.#one(block, output, false);
+  /** @internal One block either way: AesKey's decryptBlock (the CTR core has no decryption kernels, so AesKeyBase has none). */
+  oneBlock(block: Uint8Array, output: Uint8Array | undefined, encrypt: boolean): Uint8Array {
+    return this.#one(block, output, encrypt);
   }
 
   #one(block: Uint8Array, output: Uint8Array | undefined, encrypt: boolean): Uint8Array {

@@ -1,6 +1,6 @@
 // AesKey: an expanded key (./key-base.ts) with a method per mode (key.ctr(iv), key.gcm(iv)...).
-// Methods cannot be tree-shaken, so an AesKey brings every mode into a bundle; the mode
-// functions of ./mode-functions.ts on an AesKeyBase bring only the ones called.
+// Methods cannot be tree-shaken, so an AesKey brings every mode (and the full WASM core) into a
+// bundle; the mode functions of ./mode-functions/ on an AesKeyBase bring only the ones called.
 import { AesKeyBase } from "./key-base.js";
 import { EcbMode } from "./modes/ecb.js";
 import { CbcMode } from "./modes/cbc.js";
@@ -14,6 +14,11 @@ import { CcmMode, type CcmOptions } from "./modes/ccm.js";
 import { KwMode, KwpMode } from "./modes/kw.js";
 import { GcmSivMode, type GcmSivOptions } from "./modes/gcm-siv.js";
 import { Cmac, type CmacOptions } from "./modes/cmac.js";
+import { registerFullCore } from "./wasm/backend.js";
+import { CORE_WASM_HEX } from "./wasm/core-bytes.js";
+
+// Its methods reach every kernel: the full WASM core, registered when this module loads.
+registerFullCore(CORE_WASM_HEX);
 
 export class AesKey extends AesKeyBase {
   ecb(options?: PaddingOptions): EcbMode {
@@ -69,6 +74,11 @@ export class AesKey extends AesKeyBase {
   /** AES-CMAC (SP 800-38B, RFC 4493): a streaming MAC, update()* then digest() or verify(tag). */
   cmac<T extends number = number>(options?: CmacOptions<T>): Cmac {
     return new Cmac(this, options as CmacOptions | undefined);
+  }
+
+  /** Decrypts one 16-byte block. */
+  decryptBlock(block: Uint8Array, output?: Uint8Array): Uint8Array {
+    return this.oneBlock(block, output, false);
   }
 }
 

@@ -55,6 +55,8 @@ describe("AesKeyBase", () => {
     expect(base).not.toBeInstanceOf(AesKey);
     expect(full).toBeInstanceOf(AesKeyBase);
     expect((base as unknown as Record<string, unknown>).ctr).toBeUndefined();
+    expect((base as unknown as Record<string, unknown>).decryptBlock).toBeUndefined(); // the CTR core has no decryption
+    expect(full.decryptBlock(full.encryptBlock(new Uint8Array(16)))).toEqual(new Uint8Array(16));
     expect(JSON.stringify(base)).toBe(JSON.stringify(full));
     expect(JSON.parse(JSON.stringify(base))).toEqual({ type: "AesKey", bits: 128 });
     expect(base.encryptBlock(new Uint8Array(16))).toEqual(full.encryptBlock(new Uint8Array(16)));

@@ -20,6 +20,7 @@ import {
   DataLengthError, DecryptionError, IvLengthError, KeyLengthError, StateError, TagLengthError, useBackend as distUseBackend,
   WeakKeyError,
 } from "../dist/index.js";
+import "../dist/fallback.js"; // dist's own 'js' backend (distUseBackend("js")): opt-in outside the Node entry
 import { aesKey } from "../src/index.js";
 import { allocOcbSlot, OCB_BLOCKS, OCB_CHECKSUM, OCB_L, OCB_OFFSET, ocbNonceBlock, startOcb } from "../src/parallel/ocb-split.js";
 import { alphaPower, mulAlphaPower } from "../src/parallel/xts-split.js";

@@ -1,25 +1,37 @@
-// The modes as functions of a key: ctr(key, iv) is key.ctr(iv). Each imports only its own mode,
-// so an app that calls ctr() and expands its key with aesKeyBase() bundles CTR and nothing
-// else (an AesKey's methods bring every mode, since a bundler cannot drop unused methods).
-// Any key works: an AesKeyBase from aesKeyBase(), or an AesKey from aesKey().
-import type { AesKey } from "./key.js";
-import type { AesKeyBase } from "./key-base.js";
-import { EcbMode } from "./modes/ecb.js";
-import { CbcMode } from "./modes/cbc.js";
-import { CfbMode, type CfbOptions } from "./modes/cfb.js";
-import { OfbMode } from "./modes/ofb.js";
-import { CtrMode, type CtrOptions } from "./modes/ctr.js";
-import type { PaddingOptions } from "./modes/stream.js";
-import { GcmMode, type GcmOptions } from "./modes/gcm.js";
-import { OcbMode, type OcbOptions } from "./modes/ocb.js";
-import { CcmMode, type CcmOptions } from "./modes/ccm.js";
-import { KwMode, KwpMode } from "./modes/kw.js";
-import { GcmSivMode, type GcmSivOptions } from "./modes/gcm-siv.js";
-import { Cmac, type CmacOptions } from "./modes/cmac.js";
+// The modes besides CTR and GCM (./ctr.ts, ./gcm.ts) as functions of a key: cbc(key, iv) is
+// key.cbc(iv). Each imports only its own mode, so a bundle carries the modes it calls (an
+// AesKey's methods bring every mode: a bundler cannot drop unused methods). Any key works: an
+// AesKeyBase from aesKeyBase(), or an AesKey from aesKey(). These modes need the full WASM core,
+// registered when this module loads (src/wasm/backend.ts).
+import type { AesKey } from "../key.js";
+import type { AesKeyBase } from "../key-base.js";
+import { BackendError } from "../errors.js";
+import { EcbMode } from "../modes/ecb.js";
+import { CbcMode } from "../modes/cbc.js";
+import { CfbMode, type CfbOptions } from "../modes/cfb.js";
+import { OfbMode } from "../modes/ofb.js";
+import type { PaddingOptions } from "../modes/stream.js";
+import { OcbMode, type OcbOptions } from "../modes/ocb.js";
+import { CcmMode, type CcmOptions } from "../modes/ccm.js";
+import { KwMode, KwpMode } from "../modes/kw.js";
+import { GcmSivMode, type GcmSivOptions } from "../modes/gcm-siv.js";
+import { Cmac, type CmacOptions } from "../modes/cmac.js";
+import { isFullCore, registerFullCore } from "../wasm/backend.js";
+import { CORE_WASM_HEX } from "../wasm/core-bytes.js";
 
-// The modes are typed against AesKey but use only what AesKeyBase has (slot, core, state
-// leases): none calls a mode method of its key.
-const asKey = (key: AesKeyBase): AesKey => key as AesKey;
+registerFullCore(CORE_WASM_HEX);
+
+/**
+ * The modes are typed against AesKey but use only what AesKeyBase has (slot, core, state
+ * leases). A key made on the CTR core (before this module was loaded, e.g. by a later dynamic
+ * import) lacks these modes' kernels.
+ */
+function asKey(key: AesKeyBase): AesKey {
+  if (!isFullCore(key.core)) {
+    throw new BackendError("this key was made on the CTR/GCM-only core, before a module that needs every mode was loaded: make the key again (aesKeyBase(bytes)) now that it is");
+  }
+  return key as AesKey;
+}
 
 /** ECB, as key.ecb(options). */
 export function ecb(key: AesKeyBase, options?: PaddingOptions): EcbMode {
@@ -39,16 +51,6 @@ export function cfb(key: AesKeyBase, iv: Uint8Array, options?: CfbOptions): CfbM
 /** OFB, as key.ofb(iv). */
 export function ofb(key: AesKeyBase, iv: Uint8Array): OfbMode {
   return new OfbMode(asKey(key), iv);
-}
-
-/** CTR, as key.ctr(counterBlock, options). */
-export function ctr(key: AesKeyBase, counterBlock: Uint8Array, options?: CtrOptions): CtrMode {
-  return new CtrMode(asKey(key), counterBlock, options);
-}
-
-/** GCM (SP 800-38D), as key.gcm(iv, options). */
-export function gcm<T extends number = number>(key: AesKeyBase, iv: Uint8Array, options?: GcmOptions<T>): GcmMode {
-  return new GcmMode(asKey(key), iv, options as GcmOptions | undefined);
 }
 
 /** OCB3 (RFC 7253), as key.ocb(nonce, options). */

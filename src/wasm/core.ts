@@ -73,6 +73,11 @@ export class Core {
     this.slotsInUse--;
   }
 
+  /** @internal The memory itself, for a module that shares it (the GHASH module on the CTR core). */
+  get wasmMemory(): CoreInstance["memory"] {
+    return this.memory;
+  }
+
   /** Serialises to its kind only: `mem` is the whole WASM memory (other keys' round keys). */
   toJSON(): { type: string; kind: BackendKind } {
     return { type: "Core", kind: this.kind };

@@ -1,0 +1,102 @@
+// The WASM core's tiers (src/wasm/backend.ts, scripts/embed.mjs): an app that loads only
+// aesKeyBase, ctr and gcm runs on the CTR core, with the GHASH module on its memory, and must
+// give node:crypto's bytes through every path those modes take (one-shot, streaming in odd
+// pieces, counter widths, IVs of other lengths, AAD, short tags, evicted and reloaded keys).
+// Loading a module that needs every mode later switches new keys to the full core; a key made
+// before then keeps working for CTR/GCM and is refused by the other modes with a BackendError.
+// This file imports src/ modules one by one, not src/index.ts (which loads AesKey, hence the full core).
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { aesKeyBase, type AesKeyBase } from "../src/key-base.js";
+import { ctr } from "../src/mode-functions/ctr.js";
+import { gcm } from "../src/mode-functions/gcm.js";
+import { BackendError } from "../src/errors.js";
+import { isFullCore } from "../src/wasm/backend.js";
+import { rng } from "./helpers/random.js";
+
+const nodeCtr = (key: Uint8Array, iv: Uint8Array, data: Uint8Array) =>
+  new Uint8Array(createCipheriv(`aes-${key.length * 8}-ctr`, key, iv).update(data));
+function nodeGcm(key: Uint8Array, iv: Uint8Array, data: Uint8Array, aad: Uint8Array, tagLength = 16) {
+  const c = createCipheriv(`aes-${key.length * 8}-gcm` as "aes-128-gcm", key, iv, { authTagLength: tagLength });
+  c.setAAD(aad);
+  return new Uint8Array(Buffer.concat([c.update(data), c.final(), c.getAuthTag()]));
+}
+const core = (key: AesKeyBase) => (key as unknown as { core: Parameters<typeof isFullCore>[0] }).core;
+
+describe("the CTR core with GHASH (no AesKey loaded)", () => {
+  const next = rng(0x7135);
+  const sizes = [0, 1, 15, 16, 17, 127, 128, 129, 1000, 4096 + 3, 70_000];
+
+  it("the keys are on the CTR core", () => {
+    expect(isFullCore(core(aesKeyBase(randomBytes(16))))).toBe(false);
+  });
+
+  for (const bytes of [16, 24, 32]) {
+    it(`CTR, AES-${bytes * 8}: one-shot and streamed in odd pieces = node:crypto`, () => {
+      for (const n of sizes) {
+        const k = randomBytes(bytes), iv = randomBytes(16), data = randomBytes(n);
+        const key = aesKeyBase(k);
+        expect(ctr(key, iv).encrypt(data)).toEqual(nodeCtr(k, iv, data));
+        const enc = ctr(key, iv).encryptor();
+        const parts: Uint8Array[] = [];
+        for (let off = 0; off < n;) {
+          const len = Math.min(n - off, 1 + Math.floor(next() * 50));
+          parts.push(enc.update(data.subarray(off, off + len)));
+          off += len;
+        }
+        parts.push(enc.final());
+        expect(Buffer.concat(parts)).toEqual(Buffer.from(nodeCtr(k, iv, data)));
+        expect(ctr(key, iv).decrypt(nodeCtr(k, iv, data))).toEqual(new Uint8Array(data));
+        key.dispose();
+      }
+    });
+
+    it(`GCM, AES-${bytes * 8}: 12-byte and other IVs, AAD, short tags, streaming = node:crypto`, () => {
+      for (const n of sizes) {
+        for (const ivLength of [12, 1, 16, 60]) {
+          const k = randomBytes(bytes), iv = randomBytes(ivLength), data = randomBytes(n), aad = randomBytes(Math.floor(next() * 40));
+          const key = aesKeyBase(k);
+          const expected = nodeGcm(k, iv, data, aad);
+          expect(gcm(key, iv, { aad }).encrypt(data)).toEqual(expected);
+          expect(gcm(key, iv, { aad }).decrypt(expected)).toEqual(new Uint8Array(data));
+          const enc = gcm(key, iv).encryptor().setAAD(aad);
+          const half = n >> 1;
+          const streamed = Buffer.concat([enc.update(data.subarray(0, half)), enc.update(data.subarray(half)), enc.final(), enc.tag]);
+          expect(streamed).toEqual(Buffer.from(expected));
+          expect(gcm(key, iv, { aad, tagLength: 12 }).encrypt(data)).toEqual(nodeGcm(k, iv, data, aad, 12));
+          const bad = Uint8Array.from(expected);
+          bad[bad.length - 1]! ^= 1;
+          expect(() => gcm(key, iv, { aad }).decrypt(bad)).toThrow();
+          key.dispose();
+        }
+      }
+    });
+  }
+
+  it("keys past the residency limit are evicted and reloaded: CTR and GCM still match", () => {
+    const keys = Array.from({ length: 300 }, () => randomBytes(16));
+    const made = keys.map((k) => aesKeyBase(k));
+    const iv = randomBytes(12), data = randomBytes(100);
+    for (let i = 0; i < keys.length; i += 7) {
+      expect(gcm(made[i]!, iv).encrypt(data)).toEqual(nodeGcm(keys[i]!, iv, data, new Uint8Array(0)));
+      expect(ctr(made[i]!, randomBytes(16).fill(0)).encrypt(data)).toEqual(nodeCtr(keys[i]!, new Uint8Array(16), data));
+    }
+    const block = randomBytes(16);
+    expect(made[0]!.encryptBlock(block)).toEqual(new Uint8Array(createCipheriv("aes-128-ecb", keys[0]!, null).setAutoPadding(false).update(block)));
+    for (const key of made) key.dispose();
+  });
+
+  it("once a module needing every mode loads: new keys on the full core, old ones refused by those modes", async () => {
+    const k = randomBytes(32), iv = randomBytes(16), data = randomBytes(48);
+    const old = aesKeyBase(k);
+    const { cbc } = await import("../src/mode-functions/full.js");
+    expect(() => cbc(old, iv, { padding: "none" })).toThrow(BackendError);
+    expect(ctr(old, iv).encrypt(data)).toEqual(nodeCtr(k, iv, data)); // still fine on its core
+    const fresh = aesKeyBase(k);
+    expect(isFullCore(core(fresh))).toBe(true);
+    const expected = createCipheriv("aes-256-cbc", k, iv).setAutoPadding(false).update(data);
+    expect(cbc(fresh, iv, { padding: "none" }).encrypt(data)).toEqual(new Uint8Array(expected));
+    expect(cbc(fresh, iv, { padding: "none" }).decrypt(new Uint8Array(expected))).toEqual(new Uint8Array(data));
+    expect(new Uint8Array(createDecipheriv("aes-256-cbc", k, iv).setAutoPadding(false).update(expected))).toEqual(new Uint8Array(data));
+  });
+});
