@@ -5,19 +5,16 @@
 // PIPE_CHUNK per step, encrypted in place) likewise for every streaming mode, padded block modes
 // included (their held-back block is the case an in-place output could get wrong). And SIGINT
 // in the middle of a pool run still removes the partial output.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBytes } from "./helpers/bytes.js";
-import { assertBuilt, cli, hex, leftoverTemps, removeDir, scratchDir, startCli } from "./helpers/cli.js";
+import { assertBuilt, cli, hex, leftoverTemps, nodeStreamCipher, removeDir, scratchDir, startCli } from "./helpers/cli.js";
 import { POOL_CHUNK } from "../dist/cli/ctr-pool.js";
 import { PIPE_CHUNK } from "../dist/cli/pipeline.js";
 
-function nodeCipher(encrypt: boolean, name: string, key: Uint8Array, iv: Uint8Array | null, data: Uint8Array): Buffer {
-  const c = encrypt ? createCipheriv(name, key, iv) : createDecipheriv(name, key, iv);
-  return Buffer.concat([c.update(data), c.final()]);
-}
+const nodeCipher = nodeStreamCipher;
 
 let dir: string;
 beforeAll(() => {

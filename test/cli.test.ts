@@ -134,7 +134,7 @@ describe("CTR on the worker pool (--threads)", () => {
     const key = randomBytes(32);
     // Low 64 bits about to wrap: the carry must reach the high half inside the run.
     const iv = Buffer.from("0123456789abcdefffffffffffffff00", "hex");
-    const plain = randomBytes(8 * (1 << 20) + 5); // three pool jobs of 4 MiB (crypt.ts POOL_CHUNK), the last partial
+    const plain = randomBytes(8 * (1 << 20) + 5); // three pool jobs of 4 MiB (ctr-pool.ts POOL_CHUNK), the last partial
     const pin = join(dir, "threads.plain");
     const cin = join(dir, "threads.enc");
     writeFileSync(pin, plain);

@@ -1,6 +1,7 @@
 // Runs the real aes-wasm binary (bin/aes-wasm.mjs → dist/cli/main.js) as a child process.
 // The tests need `npm run build` first (npm test does it); a missing build fails loudly.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createCipheriv, createDecipheriv } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -130,4 +131,11 @@ export async function until(what: string, ok: () => boolean, ms = 15_000): Promi
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** What node:crypto (OpenSSL) outputs for the same streaming-mode job: the expected bytes. */
+export function nodeStreamCipher(encrypt: boolean, name: string, key: Uint8Array, iv: Uint8Array | null, data: Uint8Array, pad = true): Buffer {
+  const c = encrypt ? createCipheriv(name, key, iv) : createDecipheriv(name, key, iv);
+  c.setAutoPadding(pad);
+  return Buffer.concat([c.update(data), c.final()]);
 }
