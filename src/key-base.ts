@@ -5,7 +5,7 @@
 // It has no mode methods: the mode functions (./mode-functions/: ctr(key, iv), gcm(key, iv)...)
 // take it, so a bundle carries only the modes an app calls. AesKey (./key.ts) adds the methods.
 import { asBytes, byteLengthOf, copyBytesInto, outputFor } from "./bytes.js";
-import { DataLengthError, DisposedError, KeyLengthError } from "./errors.js";
+import { DataLengthError, DisposedError, InputTypeError, KeyLengthError } from "./errors.js";
 import { RECLAIM, track, untrack, type Reclaimer, type Tracked } from "./lifetime.js";
 import { KeyBlock, residencyOf } from "./key-residency.js";
 import { activeCore } from "./wasm/backend.js";
@@ -48,6 +48,19 @@ export class AesKeyBase implements Reclaimer {
     }
     // Decryption round keys are derived on first need: CTR, OFB and CFB never use them.
     core.k.expandEncryptionKey(slot, roundKeys, length);
+  }
+
+  /**
+   * @internal Refuses anything that is not a key made by this library (aesKey(), aesKeyBase()): a
+   * plain object carrying a real key's `slot` and `core` would otherwise run a mode on whatever key
+   * occupies that slot, outside the key's lifetime tracking. The modes call it on every key given.
+   */
+  static check<K extends AesKeyBase>(key: K): K {
+    if (typeof key !== "object" || key === null || !(#block in key)) {
+      const got = key === null ? "null" : typeof key !== "object" ? typeof key : `an object (${(key as object).constructor?.name ?? "no constructor"}) that is not one`;
+      throw new InputTypeError(`key must be a key made by aesKey() or aesKeyBase(), got ${got}`);
+    }
+    return key;
   }
 
   /** @internal The backend this key lives in. */

@@ -4,7 +4,7 @@
 // AesKeyBase from aesKeyBase(), or an AesKey from aesKey(). These modes need the full WASM core,
 // registered when this module loads (src/wasm/backend.ts).
 import type { AesKey } from "../key.js";
-import type { AesKeyBase } from "../key-base.js";
+import { AesKeyBase } from "../key-base.js";
 import { BackendError } from "../errors.js";
 import { EcbMode } from "../modes/ecb.js";
 import { CbcMode } from "../modes/cbc.js";
@@ -27,7 +27,7 @@ registerFullCore(CORE_WASM_HEX);
  * import) lacks these modes' kernels.
  */
 function asKey(key: AesKeyBase): AesKey {
-  if (!isFullCore(key.core)) {
+  if (!isFullCore(AesKeyBase.check(key).core)) {
     throw new BackendError("this key was made on the CTR/GCM-only core, before a module that needs every mode was loaded: make the key again (aesKeyBase(bytes)) now that it is");
   }
   return key as AesKey;

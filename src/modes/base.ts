@@ -4,12 +4,15 @@
 import { byteLengthOf } from "../bytes.js";
 import { IvReuseError } from "../errors.js";
 import type { AesKey } from "../key.js";
+import { AesKeyBase } from "../key-base.js";
 import type { KernelStream } from "./stream.js";
 
 export abstract class Mode<S extends KernelStream = KernelStream> {
   #encrypted = false;
 
-  constructor(readonly key: AesKey, protected readonly iv: Uint8Array | null) {}
+  constructor(readonly key: AesKey, protected readonly iv: Uint8Array | null) {
+    AesKeyBase.check(key);
+  }
 
   /** Encrypts a whole message. `output`, if given, receives the bytes (no allocation). */
   encrypt(data: Uint8Array, output?: Uint8Array): Uint8Array {

@@ -17,6 +17,7 @@ import { DataLengthError, DecryptionError, IvLengthError, IvReuseError, show } f
 import { TagLengthError } from "../aead-errors.js";
 import { equalConstantTime } from "../equal.js";
 import type { AesKey } from "../key.js";
+import { AesKeyBase } from "../key-base.js";
 import type { Tracked } from "../lifetime.js";
 import type { Core } from "../wasm/core.js";
 import { opaque, readOptions } from "./guard.js";
@@ -281,6 +282,7 @@ export class CcmMode {
   #encrypted = false;
 
   constructor(readonly key: AesKey, nonce: Uint8Array, options?: CcmOptions) {
+    AesKeyBase.check(key);
     const o = readOptions(options, ["aad", "tagLength"], "CCM options");
     this.nonce = checkCcmNonce(nonce);
     this.tagLength = checkCcmTagLength(o.tagLength ?? 16);

@@ -18,6 +18,7 @@ import { show, StateError } from "../errors.js";
 import { TagLengthError } from "../aead-errors.js";
 import type { Tracked } from "../lifetime.js";
 import type { AesKey } from "../key.js";
+import { AesKeyBase } from "../key-base.js";
 import { opaque, readOptions } from "./guard.js";
 
 /** Tag lengths cmac() accepts, in bytes: 8 (SP 800-38B's floor for most uses) to 16 (the default). */
@@ -153,6 +154,7 @@ export class Cmac {
 
   /** @internal Made by AesKey.cmac(). */
   constructor(key: AesKey, options?: CmacOptions) {
+    AesKeyBase.check(key);
     // No options object: no reader (the one-shot `key.cmac().update(m).digest()` path).
     this.tagLength = options === undefined ? 16
       : checkCmacTagLength(readOptions(options, ["tagLength"], "CMAC options").tagLength ?? 16);

@@ -15,6 +15,7 @@ import { asBytes, outputFor, unaliased } from "../bytes.js";
 import { DataLengthError, DecryptionError, IvLengthError, KeyLengthError } from "../errors.js";
 import { equalConstantTime } from "../equal.js";
 import { AesKey } from "../key.js";
+import { AesKeyBase } from "../key-base.js";
 import { GCM_ACC, GCM_BLOCK } from "../wasm/abi.js";
 import type { Core } from "../wasm/core.js";
 import { readOptions, opaque } from "./guard.js";
@@ -38,6 +39,7 @@ export class GcmSivMode {
   readonly #aad: Uint8Array;
 
   constructor(readonly key: AesKey, nonce: Uint8Array, options?: GcmSivOptions) {
+    AesKeyBase.check(key);
     if (key.bits === 192) throw new KeyLengthError("AES-GCM-SIV keys are 16 or 32 bytes (RFC 8452), got 24");
     const n = asBytes(nonce, "nonce");
     if (n.length !== 12) throw new IvLengthError(`AES-GCM-SIV nonce must be 12 bytes, got ${n.length}`);

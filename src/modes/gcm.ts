@@ -16,6 +16,7 @@ import { TagLengthError } from "../aead-errors.js";
 import type { Tracked } from "../lifetime.js";
 import { GCM_ACC, GCM_BLOCK } from "../wasm/abi.js";
 import type { AesKey } from "../key.js";
+import { AesKeyBase } from "../key-base.js";
 import type { Core } from "../wasm/core.js";
 import { readOptions, opaque } from "./guard.js";
 import { equalConstantTime } from "../equal.js";
@@ -647,6 +648,7 @@ export class GcmMode {
   #encrypted = false;
 
   constructor(readonly key: AesKey, iv: Uint8Array, options?: GcmOptions) {
+    AesKeyBase.check(key);
     const o = options === undefined ? NO_OPTIONS : readOptions(options, ["aad", "tagLength", "allowShortTags"], "GCM options");
     this.iv = checkGcmIv(iv);
     this.#allowShortTags = o.allowShortTags === true;

@@ -9,6 +9,7 @@
 import { asBytes, viewBytes } from "../bytes.js";
 import { DataLengthError, DecryptionError, IvLengthError } from "../errors.js";
 import type { AesKey } from "../key.js";
+import { AesKeyBase } from "../key-base.js";
 import { opaque } from "./guard.js";
 
 const KW_IV = new Uint8Array([0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6]);
@@ -116,6 +117,7 @@ export class KwMode {
 
   /** `iv`: RFC 3394 §2.2.3's alternative initial value (8 bytes; the facade takes it from node-style code). */
   constructor(readonly key: AesKey, iv: Uint8Array = KW_IV) {
+    AesKeyBase.check(key);
     key.slot; // DisposedError early
     this.#iv = checkIv(iv, 8, "AES-KW");
   }
@@ -150,6 +152,7 @@ export class KwpMode {
 
   /** `icv`: the 4-byte alternative initial value (RFC 5649 §3; default A65959A6). */
   constructor(readonly key: AesKey, icv: Uint8Array = KWP_ICV) {
+    AesKeyBase.check(key);
     key.slot; // DisposedError early
     this.#icv = checkIv(icv, 4, "AES-KWP");
   }

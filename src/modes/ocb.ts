@@ -18,6 +18,7 @@ import { TagLengthError } from "../aead-errors.js";
 import { equalConstantTime } from "../equal.js";
 import type { Tracked } from "../lifetime.js";
 import type { AesKey } from "../key.js";
+import { AesKeyBase } from "../key-base.js";
 import { readOptions, opaque } from "./guard.js";
 
 /**
@@ -428,6 +429,7 @@ export class OcbMode {
   #encrypted = false;
 
   constructor(readonly key: AesKey, nonce: Uint8Array, options?: OcbOptions) {
+    AesKeyBase.check(key);
     const o = readOptions(options, ["aad", "tagLength", "allowShortTags"], "OCB options");
     this.nonce = checkOcbNonce(nonce);
     this.tagLength = checkOcbTagLength(o.tagLength ?? 16, o.allowShortTags === true);

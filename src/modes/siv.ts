@@ -20,6 +20,7 @@ import { asBytes, outputFor, unaliased, viewBytes } from "../bytes.js";
 import { counterMask } from "../counter.js";
 import { DataLengthError, DecryptionError, InputTypeError, IvLengthError, KeyLengthError, show } from "../errors.js";
 import { AesKey } from "../key.js";
+import { AesKeyBase } from "../key-base.js";
 import type { Tracked } from "../lifetime.js";
 import { CmacEngine, doubleBlock } from "./cmac.js";
 import { opaque, readOptions } from "./guard.js";
@@ -280,6 +281,8 @@ export class SivMode {
 
   /** @internal Made by SivKey.siv(). */
   constructor(mac: AesKey, ctr: AesKey, nonce: Uint8Array, options?: SivOptions) {
+    AesKeyBase.check(mac);
+    AesKeyBase.check(ctr);
     const o = readOptions(options, ["aad"], "SIV options");
     const n = asBytes(nonce, "nonce");
     if (n.length === 0) throw new IvLengthError("AES-SIV nonce must be at least 1 byte (RFC 5297 §6: N_MIN = 1)");
