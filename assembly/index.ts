@@ -21,6 +21,7 @@ export { ocbSetup, ocbNonce, ocbEncrypt, ocbDecrypt, ocbEncryptLast, ocbDecryptL
 export { OCB_SLOT_SIZE, OCB_BLOCKS, OCB_AAD_BLOCKS } from "./layout";
 export { ghashSetup, ghash, polyvalSetup, polyval } from "./ghash";
 export { GCM_SLOT_SIZE, GCM_ACC, GCM_BLOCK, GCM_TABLE } from "./layout";
+export { gcmShortSeal, gcmShortOpen } from "./gcm-short";
 
 writeVpermTables();
 

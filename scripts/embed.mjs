@@ -1,24 +1,32 @@
 // Generates the modules the library embeds, so that Node, browsers and bundlers load them
-// with no loader configuration (no fetch, no file paths):
-//   src/wasm/core-bytes.ts        the compiled core (build/aes.wasm), hex (it gzips to ~25% less
-//                                 than base64: gzip sees the module's repeated byte runs, which
-//                                 base64's 6-bit shift hides)
-//   src/wasm/core-ctr-bytes.ts    the same module cut down to what keys, CTR and GCM's own AES
-//                                 calls need (CTR_CORE_EXPORTS): the core of a bundle that uses
-//                                 only those (src/wasm/backend.ts); hex
-//   src/wasm/core-ghash-bytes.ts  the same module cut down to GHASH, its memory imported: added
-//                                 to the CTR core's memory for GCM; hex
-// The cut-down modules are build/aes.wasm with the other function exports removed and what
-// nothing reaches any more dropped (binaryen remove-unused-module-elements): every kernel they
-// keep is the very same code, with its loops inside it. All three write the same data segment
-// and tables at the same addresses (they come from one build), so sharing a memory is safe.
+// with no loader configuration (no fetch, no file paths). The WASM core (build/aes.wasm, one
+// build) is embedded in three parts, each holding every kernel it exports and no kernel another
+// part has, so that a bundle carries the kernels its modules can call, each once:
+//   src/wasm/core-ctr-bytes.ts    the CTR core (CTR_CORE_EXPORTS): keys, single blocks, CTR and
+//                                 GCM's own AES calls. Every app's core: it owns the memory
+//                                 (data segment and start function: the tables at fixed addresses)
+//   src/wasm/core-ghash-bytes.ts  GHASH (GHASH_EXPORTS), its memory imported: added to the CTR
+//                                 core's memory for GCM (src/mode-functions/gcm.ts)
+//   src/wasm/core-rest-bytes.ts   every other kernel, its memory imported: added to the same
+//                                 memory by AesKey and the other mode functions (src/key.ts,
+//                                 src/mode-functions/full.ts)
+// Each part is build/aes.wasm with the other function exports removed and what nothing reaches
+// any more dropped (binaryen remove-unused-module-elements): every kernel is the very same code,
+// with its loops inside it (no calls between the parts). Helpers that kernels of two parts use
+// (the AES rounds, key expansion, GF(2^128) products) are in both. The two imported-memory parts
+// have no data segment and no start function: the CTR core, instantiated first on that memory,
+// has written the same bytes (checked below). All three keep the build's addresses, so they
+// share the memory safely. A new export of assembly/index.ts goes to the rest unless it is
+// listed in CTR_CORE_EXPORTS or GHASH_EXPORTS (it then leaves the rest: one copy).
+// Hex, not base64: it gzips to ~25% less (gzip sees the module's repeated byte runs, which
+// base64's 6-bit shift hides).
 //   src/selftest/vectors.ts       the built-in self-test's vectors: SP 800-38A Appendix F, and a
 //                                 few GCM (NIST CAVP, Wycheproof) and AES-KW/KWP (Wycheproof,
 //                                 including the RFC 3394 / RFC 5649 examples) known answers
 //
-// The package ships the hex once: dist/wasm/core-bytes.js. Its declaration is a plain
-// `string` (a literal type would put a second copy in core-bytes.d.ts); the browser bundles
-// import that module instead of inlining it, and the CommonJS build reads it as text
+// The package ships each hex once: dist/wasm/core-*-bytes.js. Their declarations are a plain
+// `string` (a literal type would put a second copy in the .d.ts); the browser bundles import
+// those modules instead of inlining them, and the CommonJS build reads them as text
 // (rollup.config.mjs).
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { gcmFromCavp, gcmFromWycheproof, keyWrapFromWycheproof, parseRsp, wycheproofTests } from "./vectors-lib.mjs";
@@ -30,31 +38,56 @@ const read = (path) => readFileSync(new URL(path, root), "utf8");
 const wasm = readFileSync(new URL("build/aes.wasm", root));
 const embedHex = (file, name, bytes, from) =>
   writeFileSync(new URL(`src/wasm/${file}`, root), header(from) + `export const ${name}: string =\n  "${Buffer.from(bytes).toString("hex")}";\n`);
-embedHex("core-bytes.ts", "CORE_WASM_HEX", wasm, "build/aes.wasm");
 
 /**
  * What keys (AesKeyBase: expansion, encryptBlock, residency), CTR and GCM call besides GHASH:
- * no decryption (AesKeyBase has no decryptBlock; AesKey, on the full core, does). A kernel that
+ * no decryption (AesKeyBase has no decryptBlock; AesKey, with the rest, does). A kernel that
  * those TS modules start to call must be added here (test/wasm-tiers.test.ts runs them on the
- * cut-down cores); every other export is only in the full core.
+ * CTR core and GHASH alone).
  */
 const CTR_CORE_EXPORTS = ["wipe", "heapBase", "gcmSlotSize", "expandEncryptionKey", "encryptOne", "ctr", "ecbEncrypt"];
 /** What GCM adds to the CTR core (src/mode-functions/gcm.ts registers it). */
-const GHASH_EXPORTS = ["ghashSetup", "ghash"];
+const GHASH_EXPORTS = ["ghashSetup", "ghash", "gcmShortSeal", "gcmShortOpen"];
 
 const { default: binaryen } = await import("binaryen");
-/** build/aes.wasm keeping only the function exports `keep`; `sharedMemory`: memory imported as env.memory, no globals exported. */
-function cutDown(keep, sharedMemory) {
+/** The function exports of build/aes.wasm. */
+function functionExports() {
+  const m = binaryen.readBinary(wasm);
+  const names = [];
+  for (let i = 0; i < m.getNumExports(); i++) {
+    const e = binaryen.getExportInfo(m.getExportByIndex(i));
+    if (e.kind === binaryen.ExternalFunction) names.push(e.name);
+  }
+  m.dispose();
+  return names;
+}
+const ALL_EXPORTS = functionExports();
+for (const k of [...CTR_CORE_EXPORTS, ...GHASH_EXPORTS]) if (!ALL_EXPORTS.includes(k)) throw new Error(`build/aes.wasm exports no function ${k}`);
+const twice = CTR_CORE_EXPORTS.filter((k) => GHASH_EXPORTS.includes(k));
+if (twice.length) throw new Error(`${twice.join(", ")} in both CTR_CORE_EXPORTS and GHASH_EXPORTS: each kernel goes in one part`);
+/** Every other kernel: AesKey's and the other modes' (the rest, added to the CTR core's memory). */
+const REST_EXPORTS = ALL_EXPORTS.filter((k) => !CTR_CORE_EXPORTS.includes(k) && !GHASH_EXPORTS.includes(k));
+
+/**
+ * build/aes.wasm keeping only the function exports `keep`. `extension`: memory imported as
+ * env.memory, no globals exported, no data segment and no start function (the CTR core's
+ * instantiation has initialised that memory).
+ */
+function cutDown(keep, extension) {
   const m = binaryen.readBinary(wasm);
   m.setFeatures(binaryen.Features.All);
   const names = [];
   for (let i = 0; i < m.getNumExports(); i++) names.push(binaryen.getExportInfo(m.getExportByIndex(i)));
-  for (const k of keep) if (!names.some((e) => e.name === k && e.kind === binaryen.ExternalFunction)) throw new Error(`build/aes.wasm exports no function ${k}`);
   for (const e of names) {
-    const drop = e.kind === binaryen.ExternalFunction ? !keep.includes(e.name) : sharedMemory;
+    const drop = e.kind === binaryen.ExternalFunction ? !keep.includes(e.name) : extension;
     if (drop) m.removeExport(e.name);
   }
-  if (sharedMemory) m.addMemoryImport("0", "env", "memory"); // "0": the module's one memory
+  if (extension) {
+    const { initial } = m.getMemoryInfo("0"); // "0": the module's one memory
+    m.setMemory(initial, -1, null, [], false, false, "0"); // the same memory, without its data segment
+    m.setStart(0);
+    m.addMemoryImport("0", "env", "memory");
+  }
   m.runPasses(["remove-unused-module-elements"]);
   if (!m.validate()) throw new Error("cut-down module does not validate");
   const out = m.emitBinary();
@@ -63,8 +96,25 @@ function cutDown(keep, sharedMemory) {
 }
 const ctrCore = cutDown(CTR_CORE_EXPORTS, false);
 const ghashExt = cutDown(GHASH_EXPORTS, true);
+const restExt = cutDown(REST_EXPORTS, true);
+
+// The extensions rely on the memory the CTR core initialises: it must be byte for byte what the
+// whole build's instantiation leaves below the heap (data segment, tables written at start).
+{
+  const memoryOf = (bytes) => {
+    const x = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+    return new Uint8Array(x.memory.buffer, 0, x.heapBase());
+  };
+  const whole = memoryOf(wasm), ctr = memoryOf(ctrCore);
+  if (whole.length !== ctr.length || whole.some((b, i) => b !== ctr[i])) throw new Error("the CTR core does not initialise memory as build/aes.wasm does");
+  // And the three parts together export every kernel once.
+  const exportsOf = (bytes) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === "function").map((e) => e.name);
+  const parts = [ctrCore, ghashExt, restExt].flatMap(exportsOf);
+  if (parts.length !== ALL_EXPORTS.length || ALL_EXPORTS.some((k) => !parts.includes(k))) throw new Error("the three parts do not export every kernel exactly once");
+}
 embedHex("core-ctr-bytes.ts", "CTR_CORE_WASM_HEX", ctrCore, `build/aes.wasm (cut down to ${CTR_CORE_EXPORTS.join(", ")})`);
 embedHex("core-ghash-bytes.ts", "GHASH_WASM_HEX", ghashExt, `build/aes.wasm (cut down to ${GHASH_EXPORTS.join(", ")}, memory imported)`);
+embedHex("core-rest-bytes.ts", "REST_WASM_HEX", restExt, "build/aes.wasm (cut down to the kernels the CTR core and GHASH module lack, memory imported)");
 
 const sp = JSON.parse(read("test/vectors/sp800-38a/sp800-38a.json"));
 const vectors = sp.vectors.map((v) => ({
@@ -126,5 +176,5 @@ writeFileSync(
     `export const KEY_WRAP: KeyWrapKnownAnswer[] = ${list(keyWrap)};\n`,
 );
 console.log(
-  `embedded build/aes.wasm (${wasm.length} bytes; CTR core ${ctrCore.length}, GHASH ${ghashExt.length}), ${vectors.length} SP 800-38A, ${gcm.length} GCM and ${keyWrap.length} KW/KWP vectors`,
+  `embedded build/aes.wasm (${wasm.length} bytes) as the CTR core ${ctrCore.length}, GHASH ${ghashExt.length} and the rest ${restExt.length}; ${vectors.length} SP 800-38A, ${gcm.length} GCM and ${keyWrap.length} KW/KWP vectors`,
 );

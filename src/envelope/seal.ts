@@ -97,7 +97,7 @@ const header = new Uint8Array([0x41, 0x57, 0x45, 0x4e, ENVELOPE_VERSION, 0, 0, 0
 function encryptInto(key: AesKey, algorithm: EnvelopeAlgorithm, plaintext: ArrayBufferView, n: number, aad: Uint8Array,
   out: Uint8Array | undefined): Uint8Array {
   if (algorithm === "aes-gcm" && fitsShortPath(n, aad)) {
-    return gcmSealShort(key, header, 6, header, ENVELOPE_HEADER_BYTES, aad, plaintext, n, header, out, ENVELOPE_TAG_BYTES);
+    return gcmSealShort(key, header, 6, header, ENVELOPE_HEADER_BYTES, aad, plaintext, n, ENVELOPE_HEADER_BYTES, out, ENVELOPE_TAG_BYTES);
   }
   let pt = asBytes(plaintext, "plaintext");
   if (out !== undefined) [pt, aad] = inputsFor(pt, aad, out);

@@ -260,9 +260,12 @@ class GcmEngine {
 //
 // key.gcm(iv).encrypt()/decrypt() and the envelope's seal()/open() take it: a GcmEngine spends
 // more on fixed costs (two leases, H and E_K(J0) as separate block encryptions, a CTR call,
-// GHASH tables built per message) than a 64-byte message costs. Here one ECB call encrypts J0
-// (→ the tag mask) and the counter blocks inc32(J0), inc32²(J0), … (→ the keystream) together,
-// and one GHASH call hashes AAD ‖ C ‖ lengths, laid out in the IO window with their padding.
+// GHASH tables built per message) than a 64-byte message costs. Up to FUSED_MAX_BYTES of data
+// (and any AAD up to 4 KiB) on a core that has them, one kernel call does it all
+// (assembly/gcm-short.ts: E_K(J0) and the keystream only in registers); otherwise (longer
+// messages, the reference core) one ECB call encrypts J0 (→ the tag mask) and the counter blocks
+// inc32(J0), inc32²(J0), … (→ the keystream) together, and one GHASH call hashes
+// AAD ‖ C ‖ lengths, laid out in the IO window with their padding.
 //
 // GHASH tables: building H … H^8's tables costs about what the rest of a 64-byte message does,
 // so the last key that took this path keeps its GCM slot (one per core): lent through the key
@@ -274,16 +277,13 @@ class GcmEngine {
 // lengths: never plaintext).
 //
 // Constant time: every branch and index depends on lengths only; the tag is compared with an OR
-// of XORs over all its bytes. Every input byte (plaintext, AAD, nonce, sealed bytes) is copied
+// of XORs over all its bytes (in the kernel: a masked vector compare whose result selects
+// plaintext or ciphertext). Every input byte (plaintext, AAD, nonce, sealed bytes) is copied
 // into the window before any output byte is written, so an output may overlap any input.
 // Decryption writes plaintext only to `out`, only after the tag has matched; the window
 // (keystream, plaintext, E_K(J0)) is wiped before every return.
 //
-// The IO window during a call, for n data bytes and `a` AAD bytes:
-//   io + 0        E_K(J0), the tag mask
-//   io + 16       keystream, pad16(n) bytes
-//   hashAt        AAD ‖ 0* ‖ C ‖ 0* ‖ [8a]_64 ‖ [8n]_64     (hashAt = io + 16 + pad16(n))
-
+// The IO window during a call, for n data bytes and `a` AAD bytes (two-call path):
 /** @internal Most data bytes, and most AAD bytes, the short path takes (longer messages go through GcmEngine). */
 export const GCM_SHORT_MAX_BYTES = 4096;
 
@@ -406,20 +406,70 @@ function wipeAfter(core: Core, gcm: number, n: number, a: number): void {
 }
 
 /**
+ * Most data bytes the one-call kernels take: E_K(J0) and 4 blocks, all through the vperm
+ * kernel, which up to there costs what one bitsliced group does (ecbEncrypt chooses the same).
+ */
+const FUSED_MAX_BYTES = 64;
+
+/** Bytes of the window the one-call kernels use (all of it is wiped afterwards). */
+const fusedWindowBytes = (n: number, a: number): number => 16 + pad16(a) + pad16(n) + 16;
+
+/**
+ * Lays out the one-call kernels' window (assembly/gcm-short.ts): the IV at io, the AAD at
+ * io + 16; returns where the data goes (io + 16 + pad16(a)). The kernel writes the padding.
+ */
+function layOutFused(mem: Uint8Array, io: number, nonce: Uint8Array, nonceAt: number,
+  aad1: Uint8Array, aad1Length: number, aad2: Uint8Array): number {
+  for (let i = 0; i < 12; i++) mem[io + i] = nonce[nonceAt + i]!;
+  const at = io + 16;
+  for (let i = 0; i < aad1Length; i++) mem[at + i] = aad1[i]!;
+  const n2 = aad2.length;
+  if (n2 <= 64) for (let i = 0, o = at + aad1Length; i < n2; i++) mem[o + i] = aad2[i]!;
+  else mem.set(aad2, at + aad1Length);
+  return at + pad16(aad1Length + n2);
+}
+
+/**
  * @internal GCM-encrypts the `n` bytes of `pt` (any ArrayBufferView whose byteLengthOf is n, ≤
  * GCM_SHORT_MAX_BYTES; read once, straight into the window) under the 12-byte IV at
  * nonce[nonceAt..] with AAD = aad1[0..aad1Length) ‖ aad2 (≤ GCM_SHORT_MAX_BYTES in all).
- * Returns prefix ‖ C ‖ the first `tagLength` bytes of the tag, written to `out` (exactly that
- * long; it may overlap any input) or, without `out`, as a new array. `prefix` (e.g. the
- * envelope's header) is at most 16 + pad16(aad length) bytes.
+ * Returns aad1[0..prefixLength) ‖ C ‖ the first `tagLength` bytes of the tag (the envelope's
+ * header is the start of its AAD), written to `out` (exactly that long; it may overlap any
+ * input) or, without `out`, as a new array. prefixLength ≤ aad1Length.
  */
 export function gcmSealShort(key: AesKey, nonce: Uint8Array, nonceAt: number, aad1: Uint8Array, aad1Length: number,
-  aad2: Uint8Array, pt: ArrayBufferView, n: number, prefix: Uint8Array, out: Uint8Array | undefined, tagLength: number): Uint8Array {
+  aad2: Uint8Array, pt: ArrayBufferView, n: number, prefixLength: number, out: Uint8Array | undefined, tagLength: number): Uint8Array {
   const slot = key.slot; // DisposedError; may load an evicted key (memory can grow here)
   const core = key.core;
   const a = aad1Length + aad2.length;
-  const p = prefix.length;
-  if (p > 16 + pad16(a)) throw new RangeError("gcmSealShort: prefix longer than the window has room for");
+  const p = prefixLength;
+  if (p > aad1Length) throw new RangeError("gcmSealShort: the prefix is the start of aad1");
+  const fused = core.k.gcmShortSeal;
+  if (n > FUSED_MAX_BYTES || fused === undefined) return sealTwoCalls(key, core, slot, nonce, nonceAt, aad1, aad1Length, aad2, pt, n, p, out, tagLength);
+  let gcm = -1;
+  try {
+    gcm = tablesFor(key, core, slot); // memory may grow: `mem` after this
+    const mem = core.mem;
+    const io = core.io;
+    const ct = layOutFused(mem, io, nonce, nonceAt, aad1, aad1Length, aad2);
+    copyBytesInto(pt, mem, ct); // every input is in the window before `out` is written
+    fused(slot, gcm, io, n, a, p); // C in place, the tag after it, the prefix before it
+    const start = ct - p;
+    const end = ct + n + tagLength;
+    // A new array by slice(), which costs less than allocating and filling one.
+    if (out === undefined) return mem.slice(start, end);
+    out.set(mem.subarray(start, end));
+    return out;
+  } finally {
+    core.k.wipe(core.io, fusedWindowBytes(n, a)); // the kernel left the slot's accumulator zero
+  }
+}
+
+/** gcmSealShort for messages the one-call kernel does not take: one ECB call, one GHASH call. */
+function sealTwoCalls(key: AesKey, core: Core, slot: number, nonce: Uint8Array, nonceAt: number, aad1: Uint8Array,
+  aad1Length: number, aad2: Uint8Array, pt: ArrayBufferView, n: number, p: number, out: Uint8Array | undefined,
+  tagLength: number): Uint8Array {
+  const a = aad1Length + aad2.length;
   let gcm = -1;
   try {
     gcm = tablesFor(key, core, slot);
@@ -443,7 +493,7 @@ export function gcmSealShort(key: AesKey, nonce: Uint8Array, nonceAt: number, aa
     const tagAt = ctAt + n;
     for (let i = 0; i < tagLength; i++) mem[tagAt + i] = mem[acc + i]! ^ mem[io + i]!;
     const start = ctAt - p;
-    for (let i = 0; i < p; i++) mem[start + i] = prefix[i]!;
+    for (let i = 0; i < p; i++) mem[start + i] = aad1[i]!;
     if (out === undefined) return mem.slice(start, tagAt + tagLength);
     out.set(mem.subarray(start, tagAt + tagLength));
     return out;
@@ -461,6 +511,30 @@ export function gcmOpenShort(key: AesKey, nonce: Uint8Array, nonceAt: number, aa
   aad2: Uint8Array, sealed: Uint8Array, from: number, tagLength: number, out: Uint8Array, outAt: number): void {
   const slot = key.slot;
   const core = key.core;
+  const n = sealed.length - from - tagLength;
+  const a = aad1Length + aad2.length;
+  const fused = core.k.gcmShortOpen;
+  if (n > FUSED_MAX_BYTES || fused === undefined) {
+    openTwoCalls(key, core, slot, nonce, nonceAt, aad1, aad1Length, aad2, sealed, from, tagLength, out, outAt);
+    return;
+  }
+  let gcm = -1;
+  try {
+    gcm = tablesFor(key, core, slot);
+    const mem = core.mem;
+    const io = core.io;
+    const ct = layOutFused(mem, io, nonce, nonceAt, aad1, aad1Length, aad2);
+    for (let i = 0, m = n + tagLength; i < m; i++) mem[ct + i] = sealed[from + i]!; // C ‖ tag
+    if (fused(slot, gcm, io, n, a, tagLength) !== 1) throw new DecryptionError(); // the window still holds C only
+    for (let i = 0; i < n; i++) out[outAt + i] = mem[ct + i]!;
+  } finally {
+    core.k.wipe(core.io, fusedWindowBytes(n, a));
+  }
+}
+
+/** gcmOpenShort for messages the one-call kernel does not take. */
+function openTwoCalls(key: AesKey, core: Core, slot: number, nonce: Uint8Array, nonceAt: number, aad1: Uint8Array,
+  aad1Length: number, aad2: Uint8Array, sealed: Uint8Array, from: number, tagLength: number, out: Uint8Array, outAt: number): void {
   const n = sealed.length - from - tagLength;
   const a = aad1Length + aad2.length;
   let gcm = -1;
@@ -665,7 +739,7 @@ export class GcmMode {
       if (this.#encrypted) throw new IvReuseError();
       const out = output === undefined ? undefined : outputFor(output, n + this.tagLength);
       this.#encrypted = true;
-      return gcmSealShort(this.key, this.iv, 0, aad, aad.length, EMPTY, data, n, EMPTY, out, this.tagLength);
+      return gcmSealShort(this.key, this.iv, 0, aad, aad.length, EMPTY, data, n, 0, out, this.tagLength);
     }
     return this.encryptor().oneShot(asBytes(data), output);
   }

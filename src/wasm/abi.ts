@@ -83,6 +83,14 @@ export interface CoreKernels {
    * Y = (Y xor X)·H in GF(2^128), with Y the 16 bytes at `acc` (normally gcm + GCM_ACC).
    */
   ghash(gcm: number, acc: number, io: number, len: number): void;
+  /**
+   * Optional (the WASM core and GHASH module have them; src/modes/gcm.ts does without): a whole
+   * short GCM message in one call, in the window layout of assembly/gcm-short.ts. Seal: C in
+   * place, the tag after it, the first `prefix` AAD bytes before it.
+   */
+  gcmShortSeal?(key: number, gcm: number, io: number, n: number, a: number, prefix: number): void;
+  /** Open: 1 and the plaintext in place if the first `tagLength` tag bytes match, else 0 and the ciphertext. */
+  gcmShortOpen?(key: number, gcm: number, io: number, n: number, a: number, tagLength: number): number;
 }
 
 /** Offsets in a GCM slot shared by every core: the GHASH accumulator and a 16-byte host scratch block. */

@@ -48,6 +48,8 @@ export const roles = {
   ghash: ["gcm", "data", "data", "length"], // acc (normally gcm + GCM_ACC), io, len
   polyvalSetup: ["gcm", "data"], // h: POLYVAL's key (secret)
   polyval: ["gcm", "data", "data", "length"],
+  gcmShortSeal: ["key", "gcm", "data", "length", "length", "length"], // io, n, a, prefix length
+  gcmShortOpen: ["key", "gcm", "data", "length", "length", "length"], // io, n, a, tagLength
   gcmSlotSize: [],
   wipe: ["data", "length"],
   heapBase: [],
