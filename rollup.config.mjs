@@ -11,10 +11,10 @@
 //    CommonJS projects; dist/cjs/package.json says "type": "commonjs" and the .d.ts files are
 //    copied beside the modules, so `module: node16` CommonJS code type-checks against them.
 //
-// The WASM core ships once, as hex in dist/wasm/core-bytes.js (tsc's output of the
-// generated src/wasm/core-bytes.ts): the browser bundles import that module (a relative
-// import, still no bare specifier) instead of inlining a copy, and the CommonJS build reads
-// it as text. The self-test's vectors (dist/selftest/vectors.js) are shared the same way with
+// The WASM core ships once, as hex in dist/wasm/core-{ctr,ghash,rest}-bytes.js (tsc's output of
+// the generated src/wasm/core-*-bytes.ts, one module per part): the browser bundles import
+// those modules (a relative import, still no bare specifier) instead of inlining a copy, and
+// the CommonJS build reads them as text. The self-test's vectors (dist/selftest/vectors.js) are shared the same way with
 // the browser bundles. No source maps are shipped: tsc's maps pointed at src/, which is not
 // in the package, and the output is readable, unminified ES2022.
 import { readFileSync, readdirSync, rmSync } from "node:fs";
@@ -40,9 +40,9 @@ const CJS_ENTRIES = ["index", "index.node", "subtle/index", "parallel/pool", "pa
 
 /** Generated data modules the browser bundles import from dist/ (tsc's output) instead of inlining. */
 const SHARED_DATA = {
-  "src/wasm/core-bytes.ts": "dist/wasm/core-bytes.js",
   "src/wasm/core-ctr-bytes.ts": "dist/wasm/core-ctr-bytes.js",
   "src/wasm/core-ghash-bytes.ts": "dist/wasm/core-ghash-bytes.js",
+  "src/wasm/core-rest-bytes.ts": "dist/wasm/core-rest-bytes.js",
   "src/selftest/vectors.ts": "dist/selftest/vectors.js",
 };
 
@@ -114,8 +114,8 @@ function noBareImports() {
   };
 }
 
-/** The generated hex modules of the WASM cores (scripts/embed.mjs) and the constant each exports. */
-const CORE_HEX = { "core-bytes.js": "CORE_WASM_HEX", "core-ctr-bytes.js": "CTR_CORE_WASM_HEX", "core-ghash-bytes.js": "GHASH_WASM_HEX" };
+/** The generated hex modules of the WASM core's parts (scripts/embed.mjs) and the constant each exports. */
+const CORE_HEX = { "core-ctr-bytes.js": "CTR_CORE_WASM_HEX", "core-ghash-bytes.js": "GHASH_WASM_HEX", "core-rest-bytes.js": "REST_WASM_HEX" };
 
 /**
  * The CommonJS dist/cjs/wasm/core*-bytes.js: each reads the hex from its ES module

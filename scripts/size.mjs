@@ -2,7 +2,7 @@
 // (test/fixtures/bundle-size/: CTR only, GCM only, everything the root exports) with esbuild
 // --minify for browsers (the "browser" export condition: dist/browser/), and prints their
 // gzipped sizes against the targets; then what those bytes are made of, and the sizes of the
-// embedded WASM modules (the full core and its cut-down tiers). Needs the build (dist/ and build/aes.wasm).
+// embedded WASM modules (the core's three parts). Needs the build (dist/ and build/aes.wasm).
 //
 //   node scripts/size.mjs          the tables
 //   node scripts/size.mjs --json   the app sizes as JSON (test/bundle-size.test.ts)
@@ -25,7 +25,7 @@ const FIXTURES = `${ROOT}test/fixtures/bundle-size/`;
  */
 export const APPS = [
   { name: "ctr", file: "ctr.mjs", what: "CTR only: ctr(aesKeyBase(k), iv).encrypt(x)", targetKB: 12, ceilingKB: 12, meets: true, uses: [] },
-  { name: "gcm", file: "gcm.mjs", what: "GCM only: gcm(key, iv).encrypt / decrypt", targetKB: 16, ceilingKB: 14.5, meets: true, uses: ["gcm"] },
+  { name: "gcm", file: "gcm.mjs", what: "GCM only: gcm(key, iv).encrypt / decrypt", targetKB: 16, ceilingKB: 15.5, meets: true, uses: ["gcm"] },
   { name: "all", file: "all.mjs", what: "everything the package root exports", targetKB: 40, ceilingKB: 60, meets: false, uses: ["gcm", "ocb", "ccm", "kw", "gcm-siv", "cmac"] },
 ];
 
@@ -44,8 +44,8 @@ const stub = (filter, contents) => ({
 const NO_WASM = {
   name: "no-wasm",
   setup(b) {
-    b.onLoad({ filter: /[\\/]wasm[\\/]core(-ctr|-ghash)?-bytes\.js$/ }, () => ({
-      contents: 'export const CORE_WASM_HEX = "", CTR_CORE_WASM_HEX = "", GHASH_WASM_HEX = "";', loader: "js",
+    b.onLoad({ filter: /[\\/]wasm[\\/]core-(ctr|ghash|rest)-bytes\.js$/ }, () => ({
+      contents: 'export const CTR_CORE_WASM_HEX = "", GHASH_WASM_HEX = "", REST_WASM_HEX = "";', loader: "js",
     }));
   },
 };
@@ -118,13 +118,13 @@ function wasmEncodings() {
   };
 }
 
-/** The WASM modules embedded (scripts/embed.mjs): the full core, and the CTR core and GHASH module cut down from it. */
+/** The WASM modules embedded (scripts/embed.mjs): the core's three parts, cut from build/aes.wasm. */
 function embeddedModules() {
   const out = {};
   for (const [file, name, what] of [
     ["core-ctr-bytes.js", "CTR_CORE_WASM_HEX", "CTR core (keys, encryptBlock, CTR; GCM's AES calls)"],
-    ["core-ghash-bytes.js", "GHASH_WASM_HEX", "GHASH module (added to the CTR core's memory for GCM)"],
-    ["core-bytes.js", "CORE_WASM_HEX", "full core (every kernel: AesKey and the other modes)"],
+    ["core-ghash-bytes.js", "GHASH_WASM_HEX", "GHASH part (added to the CTR core's memory by gcm())"],
+    ["core-rest-bytes.js", "REST_WASM_HEX", "the rest (every other kernel, added to the same memory by AesKey and the other modes)"],
   ]) {
     const hex = new RegExp(`${name} = "([0-9a-f]+)"`).exec(readFileSync(`${ROOT}dist/wasm/${file}`, "utf8"))[1];
     const b = Buffer.from(hex, "hex");
@@ -153,7 +153,7 @@ async function main() {
   const enc = wasmEncodings();
   console.log(`\nThe WASM core (build/aes.wasm, ${kb(enc.raw)}) gzipped: as a binary .wasm ${kb(enc.binary)}, ` +
     `as a base64 literal ${kb(enc.base64)}, as the hex literal embedded ${kb(enc.hex)} (gzip finds the repeats that base64's 6-bit shift hides).`);
-  console.log("\nThe WASM modules embedded (scripts/embed.mjs cuts the smaller ones down from build/aes.wasm); a bundle carries the ones its modules register:\n");
+  console.log("\nThe WASM modules embedded (scripts/embed.mjs cuts them from build/aes.wasm, each kernel in one); a bundle carries the ones its modules register:\n");
   console.log("| module | .wasm | gzipped | as hex, gzipped |\n|---|---:|---:|---:|");
   for (const [name, m] of Object.entries(embeddedModules())) console.log(`| ${name} | ${kb(m.raw)} | ${kb(m.gzip)} | ${kb(m.hexGzip)} |`);
 }

@@ -1,5 +1,5 @@
 // AesKey: an expanded key (./key-base.ts) with a method per mode (key.ctr(iv), key.gcm(iv)...).
-// Methods cannot be tree-shaken, so an AesKey brings every mode (and the full WASM core) into a
+// Methods cannot be tree-shaken, so an AesKey brings every mode (and every WASM kernel) into a
 // bundle; the mode functions of ./mode-functions/ on an AesKeyBase bring only the ones called.
 import { AesKeyBase } from "./key-base.js";
 import { EcbMode } from "./modes/ecb.js";
@@ -14,11 +14,13 @@ import { CcmMode, type CcmOptions } from "./modes/ccm.js";
 import { KwMode, KwpMode } from "./modes/kw.js";
 import { GcmSivMode, type GcmSivOptions } from "./modes/gcm-siv.js";
 import { Cmac, type CmacOptions } from "./modes/cmac.js";
-import { registerFullCore } from "./wasm/backend.js";
-import { CORE_WASM_HEX } from "./wasm/core-bytes.js";
+import { registerGhash, registerRest } from "./wasm/backend.js";
+import { GHASH_WASM_HEX } from "./wasm/core-ghash-bytes.js";
+import { REST_WASM_HEX } from "./wasm/core-rest-bytes.js";
 
-// Its methods reach every kernel: the full WASM core, registered when this module loads.
-registerFullCore(CORE_WASM_HEX);
+// Its methods reach every kernel: the WASM core's GHASH part and the rest, registered when this module loads.
+registerGhash(GHASH_WASM_HEX);
+registerRest(REST_WASM_HEX);
 
 export class AesKey extends AesKeyBase {
   ecb(options?: PaddingOptions): EcbMode {

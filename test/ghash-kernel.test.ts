@@ -3,14 +3,15 @@
 // Algorithm 1 states it: random H and data of 0..64 blocks, edge values of H, Y and the data,
 // calls continuing one accumulator, what the kernel may and may not write, and whole AES-GCM
 // messages through the library against node:crypto's tags.
-// The module is the one the normal build embeds (src/wasm/core-bytes.ts, from build/aes.wasm);
+// The kernel is the one the normal build embeds (the CTR core with its GHASH part, src/wasm/core-*-bytes.ts);
 // GHASH_WASM=/path/to/module.wasm runs the kernel checks on another module with the same GCM
 // exports (e.g. a standalone build of assembly/ghash-standalone.ts).
 import { createCipheriv as nodeCipher } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { aesKey, useBackend } from "../src/index.js";
-import { wasmModule } from "../src/wasm/backend.js";
+import { wasmModules } from "../src/wasm/backend.js";
+import { instantiateWasm } from "../src/wasm/instantiate.js";
 import { randomBytes, rng } from "./helpers/random.js";
 
 // ---- the reference: SP 800-38D §6.3 Algorithm 1, on 16-byte arrays -------------------------
@@ -67,8 +68,7 @@ let guardEnd: number; // end of the region whose bytes are checked around every 
 const MAX_BLOCKS = 130;
 
 beforeAll(() => {
-  const module = source ? new WebAssembly.Module(readFileSync(source)) : wasmModule();
-  x = new WebAssembly.Instance(module, {}).exports as unknown as GhashExports;
+  x = (source ? new WebAssembly.Instance(new WebAssembly.Module(readFileSync(source)), {}).exports : instantiateWasm(wasmModules()).kernels) as unknown as GhashExports;
   size = x.gcmSlotSize() >>> 0;
   slot = ((x.heapBase() >>> 0) + 63 + 64) & ~63; // 64 guard bytes below the slot
   hAt = slot + ((size + 63) & ~63) + 64;

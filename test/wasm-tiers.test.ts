@@ -1,17 +1,16 @@
-// The WASM core's tiers (src/wasm/backend.ts, scripts/embed.mjs): an app that loads only
-// aesKeyBase, ctr and gcm runs on the CTR core, with the GHASH module on its memory, and must
+// The WASM core's parts (src/wasm/backend.ts, scripts/embed.mjs): an app that loads only
+// aesKeyBase, ctr and gcm runs on the CTR core, with the GHASH part on its memory, and must
 // give node:crypto's bytes through every path those modes take (one-shot, streaming in odd
 // pieces, counter widths, IVs of other lengths, AAD, short tags, evicted and reloaded keys).
-// Loading a module that needs every mode later switches new keys to the full core; a key made
-// before then keeps working for CTR/GCM and is refused by the other modes with a BackendError.
-// This file imports src/ modules one by one, not src/index.ts (which loads AesKey, hence the full core).
+// Loading a module that needs every mode later adds the rest of the kernels to the same core:
+// keys made before then (and their open streams) keep working and get the other modes too.
+// This file imports src/ modules one by one, not src/index.ts (which loads AesKey, hence the rest).
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { aesKeyBase, type AesKeyBase } from "../src/key-base.js";
 import { ctr } from "../src/mode-functions/ctr.js";
 import { gcm } from "../src/mode-functions/gcm.js";
-import { BackendError } from "../src/errors.js";
-import { isFullCore } from "../src/wasm/backend.js";
+import { isFullCore, wasmModules } from "../src/wasm/backend.js";
 import { rng } from "./helpers/random.js";
 
 const nodeCtr = (key: Uint8Array, iv: Uint8Array, data: Uint8Array) =>
@@ -27,8 +26,12 @@ describe("the CTR core with GHASH (no AesKey loaded)", () => {
   const next = rng(0x7135);
   const sizes = [0, 1, 15, 16, 17, 127, 128, 129, 1000, 4096 + 3, 70_000];
 
-  it("the keys are on the CTR core", () => {
-    expect(isFullCore(core(aesKeyBase(randomBytes(16))))).toBe(false);
+  it("the keys are on the CTR core with GHASH, without the other modes' kernels", () => {
+    const c = core(aesKeyBase(randomBytes(16)));
+    expect(isFullCore(c)).toBe(false);
+    expect(typeof c.k.ghash).toBe("function");
+    expect((c.k as unknown as Record<string, unknown>).cbcEncrypt).toBeUndefined();
+    expect(wasmModules()).toHaveLength(2);
   });
 
   for (const bytes of [16, 24, 32]) {
@@ -86,17 +89,33 @@ describe("the CTR core with GHASH (no AesKey loaded)", () => {
     for (const key of made) key.dispose();
   });
 
-  it("once a module needing every mode loads: new keys on the full core, old ones refused by those modes", async () => {
-    const k = randomBytes(32), iv = randomBytes(16), data = randomBytes(48);
+  it("once a module needing every mode loads: its kernels join the same core, old keys and open streams get them", async () => {
+    const k = randomBytes(32), iv = randomBytes(16), data = randomBytes(48), gcmIv = randomBytes(12);
     const old = aesKeyBase(k);
-    const { cbc } = await import("../src/mode-functions/full.js");
-    expect(() => cbc(old, iv, { padding: "none" })).toThrow(BackendError);
-    expect(ctr(old, iv).encrypt(data)).toEqual(nodeCtr(k, iv, data)); // still fine on its core
-    const fresh = aesKeyBase(k);
-    expect(isFullCore(core(fresh))).toBe(true);
-    const expected = createCipheriv("aes-256-cbc", k, iv).setAutoPadding(false).update(data);
-    expect(cbc(fresh, iv, { padding: "none" }).encrypt(data)).toEqual(new Uint8Array(expected));
-    expect(cbc(fresh, iv, { padding: "none" }).decrypt(new Uint8Array(expected))).toEqual(new Uint8Array(data));
+    const before = core(old);
+    const open = ctr(old, iv).encryptor();
+    const head = open.update(data.subarray(0, 20));
+    const { cbc, ocb } = await import("../src/mode-functions/full.js");
+    expect(isFullCore(before)).toBe(true);
+    // The stream opened before goes on across the change.
+    expect(Buffer.concat([head, open.update(data.subarray(20)), open.final()])).toEqual(Buffer.from(nodeCtr(k, iv, data)));
+    const expected = new Uint8Array(createCipheriv("aes-256-cbc", k, iv).setAutoPadding(false).update(data));
+    for (const key of [old, aesKeyBase(k)]) {
+      expect(core(key)).toBe(before); // one core
+      expect(cbc(key, iv, { padding: "none" }).encrypt(data)).toEqual(expected);
+      expect(cbc(key, iv, { padding: "none" }).decrypt(expected)).toEqual(new Uint8Array(data)); // decryption keys derived by the rest
+      expect(ctr(key, iv).encrypt(data)).toEqual(nodeCtr(k, iv, data));
+      expect(gcm(key, gcmIv).encrypt(data)).toEqual(nodeGcm(k, gcmIv, data, new Uint8Array(0)));
+      const sealed = ocb(key, gcmIv).encrypt(data);
+      expect(ocb(key, gcmIv).decrypt(sealed)).toEqual(new Uint8Array(data));
+    }
     expect(new Uint8Array(createDecipheriv("aes-256-cbc", k, iv).setAutoPadding(false).update(expected))).toEqual(new Uint8Array(data));
+  });
+
+  it("the parts the core is made of export every kernel once", () => {
+    const names = wasmModules().flatMap((m) => WebAssembly.Module.exports(m).filter((e) => e.kind === "function").map((e) => e.name));
+    expect(wasmModules()).toHaveLength(3);
+    expect(new Set(names).size).toBe(names.length);
+    for (const kernel of ["expandEncryptionKey", "ctr", "ghash", "expandDecryptionKey", "cbcDecrypt", "ocbEncrypt", "xtsEncrypt", "polyval"]) expect(names).toContain(kernel);
   });
 });

@@ -1,11 +1,11 @@
 // The modes besides CTR and GCM (./ctr.ts, ./gcm.ts) as functions of a key: cbc(key, iv) is
 // key.cbc(iv). Each imports only its own mode, so a bundle carries the modes it calls (an
 // AesKey's methods bring every mode: a bundler cannot drop unused methods). Any key works: an
-// AesKeyBase from aesKeyBase(), or an AesKey from aesKey(). These modes need the full WASM core,
-// registered when this module loads (src/wasm/backend.ts).
+// AesKeyBase from aesKeyBase(), or an AesKey from aesKey(). These modes need the rest of the WASM
+// core's kernels, registered when this module loads (src/wasm/backend.ts): keys made before then
+// get them too (one core, one memory).
 import type { AesKey } from "../key.js";
-import { AesKeyBase } from "../key-base.js";
-import { BackendError } from "../errors.js";
+import type { AesKeyBase } from "../key-base.js";
 import { EcbMode } from "../modes/ecb.js";
 import { CbcMode } from "../modes/cbc.js";
 import { CfbMode, type CfbOptions } from "../modes/cfb.js";
@@ -16,22 +16,13 @@ import { CcmMode, type CcmOptions } from "../modes/ccm.js";
 import { KwMode, KwpMode } from "../modes/kw.js";
 import { GcmSivMode, type GcmSivOptions } from "../modes/gcm-siv.js";
 import { Cmac, type CmacOptions } from "../modes/cmac.js";
-import { isFullCore, registerFullCore } from "../wasm/backend.js";
-import { CORE_WASM_HEX } from "../wasm/core-bytes.js";
+import { registerRest } from "../wasm/backend.js";
+import { REST_WASM_HEX } from "../wasm/core-rest-bytes.js";
 
-registerFullCore(CORE_WASM_HEX);
+registerRest(REST_WASM_HEX);
 
-/**
- * The modes are typed against AesKey but use only what AesKeyBase has (slot, core, state
- * leases). A key made on the CTR core (before this module was loaded, e.g. by a later dynamic
- * import) lacks these modes' kernels.
- */
-function asKey(key: AesKeyBase): AesKey {
-  if (!isFullCore(AesKeyBase.check(key).core)) {
-    throw new BackendError("this key was made on the CTR/GCM-only core, before a module that needs every mode was loaded: make the key again (aesKeyBase(bytes)) now that it is");
-  }
-  return key as AesKey;
-}
+/** The modes are typed against AesKey but use only what AesKeyBase has (slot, core, state leases); each checks the key. */
+const asKey = (key: AesKeyBase): AesKey => key as AesKey;
 
 /** ECB, as key.ecb(options). */
 export function ecb(key: AesKeyBase, options?: PaddingOptions): EcbMode {

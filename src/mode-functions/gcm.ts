@@ -1,5 +1,5 @@
 // gcm(key, iv): key.gcm(iv) as a function, so that a bundle that calls it carries GCM, the CTR
-// core and the GHASH module it adds (registered when this module loads), and no other mode.
+// core and the GHASH part it adds to it (registered when this module loads), and no other mode.
 import type { AesKey } from "../key.js";
 import type { AesKeyBase } from "../key-base.js";
 import { GcmMode, type GcmOptions } from "../modes/gcm.js";

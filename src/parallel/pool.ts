@@ -50,7 +50,7 @@ import type { Mode } from "../modes/base.js";
 import { checkOcbNonce, checkOcbTagLength, OCB_MAX_DATA_BYTES } from "../modes/ocb.js";
 import { XTS_MAX_DATA_UNIT_BYTES, xtsKey } from "../modes/xts.js";
 import { padBlock, unpaddedLength } from "../padding.js";
-import { wasmModule } from "../wasm/backend.js";
+import { wasmModules } from "../wasm/backend.js";
 import { jobKind, type JobKind } from "./ops.js";
 import { PoolClosedError, WorkerCrashedError, WorkerStartError, WorkerTimeoutError } from "./errors.js";
 import { bare, checkInteger, checkNumber, own, ownOptions, viewOf } from "./own.js";
@@ -277,7 +277,7 @@ class Pool implements WorkerPool {
   readonly answers: number[] = [];
   readonly split: Required<SplitOptions>;
   readonly targetSize: number;
-  private readonly module: WebAssembly.Module;
+  private readonly modules: WebAssembly.Module[];
   private readonly queue: Task[] = [];
   private readonly restarts: Restart[] = [];
   private nextId = 1;
@@ -300,7 +300,7 @@ class Pool implements WorkerPool {
     this.workerUrl = settings.workerUrl;
     this.split = settings.split;
     this.targetSize = settings.size;
-    this.module = wasmModule(); // BackendError if WebAssembly is unavailable
+    this.modules = wasmModules(); // BackendError if WebAssembly is unavailable
     const ready: Promise<void>[] = [];
     for (let i = 0; i < settings.size; i++) {
       this.restarts.push({ failures: 0, gaveUpAt: 0 });
@@ -541,7 +541,7 @@ class Pool implements WorkerPool {
       });
       // Keep the process alive until the worker has started (createPool awaits it).
       slot.handle.ref();
-      slot.handle.post({ type: "init", module: this.module });
+      slot.handle.post({ type: "init", modules: this.modules });
     } catch (e) {
       // `new Worker` itself refused (bad URL, resource limits): a failed start, reported later
       // so that the caller (constructor, lost()) is not re-entered.

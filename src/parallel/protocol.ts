@@ -4,8 +4,8 @@ import type { Op } from "./ops.js";
 import type { WasmModuleLike } from "../host-types.js";
 
 export type ToWorker =
-  /** Sent once per worker: the compiled core, instantiated there. */
-  | { type: "init"; module: WasmModuleLike }
+  /** Sent once per worker: the compiled parts of the core (the CTR core first), instantiated there. */
+  | { type: "init"; modules: WasmModuleLike[] }
   /** Run `op` in place over buffer[offset, offset + length). */
   | {
     type: "task";

@@ -1,11 +1,11 @@
 // What runs inside a worker, for Node worker_threads and Web Workers alike (the entry files
-// only connect it to their port). The worker instantiates the core from the Module it is sent
-// once, keeps a few expanded keys between tasks, and runs each task in place through its own
+// only connect it to their port). The worker instantiates the core from the compiled parts it is
+// sent once (no WASM bytes of its own), keeps a few expanded keys between tasks, and runs each task in place through its own
 // IO window: one copy in, one kernel call, one copy out per 64 KiB. XTS and OCB pieces have
 // their own runners (xts-split.ts, ocb-split.ts); an OCB piece answers with its checksum part.
 import { counterMask } from "../counter.js";
 import type { CoreKernels } from "../wasm/abi.js";
-import { instantiateWasm } from "../wasm/backend.js";
+import { instantiateWasm } from "../wasm/instantiate.js";
 import { Core } from "../wasm/core.js";
 import type { ModeOp } from "./ops.js";
 import { allocOcbSlot, runOcbPiece } from "./ocb-split.js";
@@ -130,7 +130,7 @@ export function serve(port: WorkerPort): (message: ToWorker) => void {
     switch (message?.type) {
       case "init":
         try {
-          core = new Core(instantiateWasm(message.module), "wasm");
+          core = new Core(instantiateWasm(message.modules as WebAssembly.Module[]), "wasm");
           state = core.allocStateSlot();
           port.post({ type: "ready" });
         } catch (e) {
