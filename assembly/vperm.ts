@@ -30,11 +30,11 @@ import { KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS } from "./layout";
 // 32-bit lanes (one pshufd), where column-major order needs a byte shuffle per rotation (which
 // V8 builds from a 4-instruction mask each time). ShiftRows rotates row r by r bytes: one
 // swizzle by a mask held in a local.
-@inline function toRowMajor(v: v128): v128 {
+@inline export function toRowMajor(v: v128): v128 {
   return i8x16.shuffle(v, v, 0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
 }
 /** ShiftRows of the transpose: the entry of encryption, and the form of its round keys. */
-@inline function toShiftedRowMajor(v: v128): v128 {
+@inline export function toShiftedRowMajor(v: v128): v128 {
   return i8x16.shuffle(v, v, 0, 4, 8, 12, 5, 9, 13, 1, 10, 14, 2, 6, 15, 3, 7, 11);
 }
 @inline function rot1(v: v128): v128 {
@@ -66,7 +66,7 @@ import { KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS } from "./layout";
 }
 
 /** A standard byte vector into the nibble representation, by a linear map given per nibble. */
-@inline function toRep(v: v128, lo: usize, hi: usize): v128 {
+@inline export function toRep(v: v128, lo: usize, hi: usize): v128 {
   const m = v128.load(MASK_0F);
   return v128.xor(swz(lo, v128.and(v, m)), swz(hi, v128.and(i16x8.shr_u(v, 4), m)));
 }
@@ -79,7 +79,7 @@ import { KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS } from "./layout";
 // (see scripts/gen-vperm.mjs); 2·S(x) comes from its own tables, 3·S(x) = S(x) + 2·S(x).
 // (Two more tables for 3·S(x) took an XOR off the chain but measured no faster: the kernel is
 // bound by instruction throughput, and each swizzle is three instructions on V8 11.3.)
-@inline function encRound(v: v128, key: v128, m: v128, inv: v128, cinv: v128,
+@inline export function encRound(v: v128, key: v128, m: v128, inv: v128, cinv: v128,
   su: v128, sv: v128, s2u: v128, s2v: v128,
   q0: v128, q1: v128, q2: v128, q3: v128): v128 {
   const i = v128.and(v, m);
@@ -111,7 +111,7 @@ import { KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS } from "./layout";
 }
 
 // The last round's S-box evaluation (output tables u, v) after the shuffle `v` already had.
-@inline function lastSub(v: v128, m: v128, inv: v128, cinv: v128, u: usize, w: usize): v128 {
+@inline export function lastSub(v: v128, m: v128, inv: v128, cinv: v128, u: usize, w: usize): v128 {
   const i = v128.and(v, m);
   const j = v128.and(i16x8.shr_u(v, 4), m);
   const ak = i8x16.swizzle(cinv, v128.xor(i, j));
