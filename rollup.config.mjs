@@ -11,10 +11,10 @@
 //    CommonJS projects; dist/cjs/package.json says "type": "commonjs" and the .d.ts files are
 //    copied beside the modules, so `module: node16` CommonJS code type-checks against them.
 //
-// The WASM core ships once, as hex in dist/wasm/core-{ctr,ghash,rest}-bytes.js (tsc's output of
-// the generated src/wasm/core-*-bytes.ts, one module per part): the browser bundles import
-// those modules (a relative import, still no bare specifier) instead of inlining a copy, and
-// the CommonJS build reads them as text. The self-test's vectors (dist/selftest/vectors.js) are shared the same way with
+// The WASM core ships once, as hex in dist/wasm/core-bytes.js (tsc's output of the generated
+// src/wasm/core-bytes.ts: a constant per part of the core): the browser bundles import that
+// module (a relative import, still no bare specifier) instead of inlining a copy, and the
+// CommonJS build reads it as text. The self-test's vectors (dist/selftest/vectors.js) are shared the same way with
 // the browser bundles. No source maps are shipped: tsc's maps pointed at src/, which is not
 // in the package, and the output is readable, unminified ES2022.
 import { readFileSync, readdirSync, rmSync } from "node:fs";
@@ -40,9 +40,7 @@ const CJS_ENTRIES = ["index", "index.node", "subtle/index", "parallel/pool", "pa
 
 /** Generated data modules the browser bundles import from dist/ (tsc's output) instead of inlining. */
 const SHARED_DATA = {
-  "src/wasm/core-ctr-bytes.ts": "dist/wasm/core-ctr-bytes.js",
-  "src/wasm/core-ghash-bytes.ts": "dist/wasm/core-ghash-bytes.js",
-  "src/wasm/core-rest-bytes.ts": "dist/wasm/core-rest-bytes.js",
+  "src/wasm/core-bytes.ts": "dist/wasm/core-bytes.js",
   "src/selftest/vectors.ts": "dist/selftest/vectors.js",
 };
 
@@ -114,24 +112,25 @@ function noBareImports() {
   };
 }
 
-/** The generated hex modules of the WASM core's parts (scripts/embed.mjs) and the constant each exports. */
-const CORE_HEX = { "core-ctr-bytes.js": "CTR_CORE_WASM_HEX", "core-ghash-bytes.js": "GHASH_WASM_HEX", "core-rest-bytes.js": "REST_WASM_HEX" };
+/** The generated hex module of the WASM core's parts (scripts/embed.mjs) and the constants it exports. */
+const CORE_HEX = { "core-bytes.js": ["CTR_CORE_WASM_HEX", "REST_WASM_HEX", "GHASH_WASM_HEX"] };
 
 /**
- * The CommonJS dist/cjs/wasm/core*-bytes.js: each reads the hex from its ES module
- * dist/wasm/core*-bytes.js (two directories up) instead of carrying a second copy. Node, Bun
+ * The CommonJS dist/cjs/wasm/core-bytes.js reads the hex from its ES module
+ * dist/wasm/core-bytes.js (two directories up) instead of carrying a second copy. Node, Bun
  * and Deno read it from the installed package; a bundler that inlines CommonJS but not this
  * file gets the error below (bundle the ES module build instead: it embeds the bytes).
  */
 function coreBytesFromEsm() {
-  const byFile = new Map(Object.entries(CORE_HEX).map(([file, name]) => [join(DIST, "wasm", file), { file, name }]));
+  const byFile = new Map(Object.entries(CORE_HEX).map(([file, names]) => [join(DIST, "wasm", file), { file, names }]));
   return {
     name: "core-bytes-from-esm",
     load(id) {
       const core = byFile.get(id);
       if (!core) return null;
-      const { file, name } = core;
-      if (!new RegExp(`${name} = "[0-9a-f]+";`).test(readFileSync(id, "utf8"))) this.error(`${id} does not hold the hex core`);
+      const { file, names } = core;
+      const source = readFileSync(id, "utf8");
+      for (const name of names) if (!new RegExp(`${name} = "[0-9a-f]+";`).test(source)) this.error(`${id} does not hold ${name}`);
       return [
         `import { readFileSync } from "node:fs";`,
         `import { join } from "node:path";`,
@@ -143,9 +142,12 @@ function coreBytesFromEsm() {
         `} catch (e) {`,
         `  throw new Error(\`aes-wasm (CommonJS build) reads its WASM core from \${file}: \${e.message}. If this code was bundled, bundle the ES module build (import "aes-wasm"), which embeds it.\`);`,
         `}`,
-        `const m = /${name} = "([0-9a-f]+)";/.exec(text);`,
-        `if (!m) throw new Error(\`aes-wasm: \${file} does not hold the WASM core\`);`,
-        `export const ${name} = m[1];`,
+        `const hex = (name) => {`,
+        `  const m = new RegExp(name + ' = "([0-9a-f]+)";').exec(text);`,
+        `  if (!m) throw new Error(\`aes-wasm: \${file} does not hold \${name}\`);`,
+        `  return m[1];`,
+        `};`,
+        ...names.map((name) => `export const ${name} = hex("${name}");`),
       ].join("\n");
     },
   };

@@ -40,11 +40,11 @@ const stub = (filter, contents) => ({
     b.onLoad({ filter }, () => ({ contents, loader: "js" }));
   },
 });
-/** Stands in for the embedded WASM modules (dist/wasm/core*-bytes.js): empty strings. */
+/** Stands in for the embedded WASM (dist/wasm/core-bytes.js): empty strings. */
 const NO_WASM = {
   name: "no-wasm",
   setup(b) {
-    b.onLoad({ filter: /[\\/]wasm[\\/]core-(ctr|ghash|rest)-bytes\.js$/ }, () => ({
+    b.onLoad({ filter: /[\\/]wasm[\\/]core-bytes\.js$/ }, () => ({
       contents: 'export const CTR_CORE_WASM_HEX = "", GHASH_WASM_HEX = "", REST_WASM_HEX = "";', loader: "js",
     }));
   },
@@ -121,12 +121,13 @@ function wasmEncodings() {
 /** The WASM modules embedded (scripts/embed.mjs): the core's three parts, cut from build/aes.wasm. */
 function embeddedModules() {
   const out = {};
-  for (const [file, name, what] of [
-    ["core-ctr-bytes.js", "CTR_CORE_WASM_HEX", "CTR core (keys, encryptBlock, CTR; GCM's AES calls)"],
-    ["core-ghash-bytes.js", "GHASH_WASM_HEX", "GHASH part (added to the CTR core's memory by gcm())"],
-    ["core-rest-bytes.js", "REST_WASM_HEX", "the rest (every other kernel, added to the same memory by AesKey and the other modes)"],
+  const source = readFileSync(`${ROOT}dist/wasm/core-bytes.js`, "utf8");
+  for (const [name, what] of [
+    ["CTR_CORE_WASM_HEX", "CTR core (keys, encryptBlock, CTR; GCM's AES calls)"],
+    ["GHASH_WASM_HEX", "GHASH part (added to the CTR core's memory by gcm() and AesKey)"],
+    ["REST_WASM_HEX", "the rest (every other kernel, added to the same memory by AesKey and the other modes)"],
   ]) {
-    const hex = new RegExp(`${name} = "([0-9a-f]+)"`).exec(readFileSync(`${ROOT}dist/wasm/${file}`, "utf8"))[1];
+    const hex = new RegExp(`${name} = "([0-9a-f]+)"`).exec(source)[1];
     const b = Buffer.from(hex, "hex");
     out[what] = { raw: b.length, gzip: gz(b), hexGzip: gz(Buffer.from(`export const W="${hex}";`)) };
   }

@@ -15,8 +15,7 @@ import { KwMode, KwpMode } from "./modes/kw.js";
 import { GcmSivMode, type GcmSivOptions } from "./modes/gcm-siv.js";
 import { Cmac, type CmacOptions } from "./modes/cmac.js";
 import { registerGhash, registerRest } from "./wasm/backend.js";
-import { GHASH_WASM_HEX } from "./wasm/core-ghash-bytes.js";
-import { REST_WASM_HEX } from "./wasm/core-rest-bytes.js";
+import { GHASH_WASM_HEX, REST_WASM_HEX } from "./wasm/core-bytes.js";
 
 // Its methods reach every kernel: the WASM core's GHASH part and the rest, registered when this module loads.
 registerGhash(GHASH_WASM_HEX);

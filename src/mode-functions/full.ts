@@ -17,7 +17,7 @@ import { KwMode, KwpMode } from "../modes/kw.js";
 import { GcmSivMode, type GcmSivOptions } from "../modes/gcm-siv.js";
 import { Cmac, type CmacOptions } from "../modes/cmac.js";
 import { registerRest } from "../wasm/backend.js";
-import { REST_WASM_HEX } from "../wasm/core-rest-bytes.js";
+import { REST_WASM_HEX } from "../wasm/core-bytes.js";
 
 registerRest(REST_WASM_HEX);
 

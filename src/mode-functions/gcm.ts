@@ -4,7 +4,7 @@ import type { AesKey } from "../key.js";
 import type { AesKeyBase } from "../key-base.js";
 import { GcmMode, type GcmOptions } from "../modes/gcm.js";
 import { registerGhash } from "../wasm/backend.js";
-import { GHASH_WASM_HEX } from "../wasm/core-ghash-bytes.js";
+import { GHASH_WASM_HEX } from "../wasm/core-bytes.js";
 
 registerGhash(GHASH_WASM_HEX);
 

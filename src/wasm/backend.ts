@@ -13,7 +13,7 @@
 // given the compiled parts.
 import type { BackendKind, CoreInstance } from "./abi.js";
 import { Core } from "./core.js";
-import { CTR_CORE_WASM_HEX } from "./core-ctr-bytes.js";
+import { CTR_CORE_WASM_HEX } from "./core-bytes.js";
 import { extendKernels, instantiateWasm } from "./instantiate.js";
 import { BackendError } from "../errors.js";
 
