@@ -3,9 +3,9 @@
 // the cost of a message is its calls and copies more than its blocks). The keystream exists
 // only in locals; E_K(J0) passes through the window's first block and is wiped from it at once.
 // Every block goes through the vperm rounds, two blocks interleaved (one block at a time leaves
-// the rounds' dependency chain exposed: two take ~1.4x the time of one, not 2x); for up to 5
-// blocks that beats one bitsliced group, and the GHASH module, which carries these exports in
-// the GCM-only tier, then needs no bitsliced code. No branch or address depends on a secret:
+// the rounds' dependency chain exposed: two take ~1.4x the time of one, not 2x); for the up to
+// 7 blocks the host sends here that is about one bitsliced group's time, and the GHASH module,
+// which carries these exports, then needs no bitsliced code. No branch or address depends on a secret:
 // open() selects the plaintext or the ciphertext by a mask made from the tag comparison, and
 // returns that comparison.
 //
