@@ -43,8 +43,11 @@ async function interleaved(tasks, msPerTask) {
       samples.get(t.name).push((elapsed * 1e6) / (n * t.ops));
     }
   }
+  lastSpread = new Map([...samples].map(([k, v]) => [k, [Math.min(...v), Math.max(...v)]]));
   return new Map([...samples].map(([k, v]) => [k, median(v)]));
 }
+/** Per task of the last interleaved() run: the fastest and slowest round (how loaded the machine was). */
+let lastSpread = new Map();
 
 /** Runs `body` `batch` times per call (synchronous tasks are timed in batches). */
 const batched = (body, batch) => () => {
@@ -88,8 +91,12 @@ const ns = (x) => `${x.toFixed(0)} ns`;
 const mbs = (nsPerByte) => `${(1e3 / nsPerByte).toFixed(0)} MB/s`;
 const node64 = small.get("node:crypto GCM");
 console.log(`64-byte message (AES-256), median of ${ROUNDS} interleaved rounds\n`);
-console.log("| task | time | vs node:crypto GCM |\n|---|---|---|");
-for (const [name, t] of small) console.log(`| ${name} | ${ns(t)} | ${(t / node64).toFixed(2)}x |`);
+const smallSpread = lastSpread;
+console.log("| task | time | vs node:crypto GCM | rounds (fastest–slowest) |\n|---|---|---|---|");
+for (const [name, t] of small) {
+  const [lo, hi] = smallSpread.get(name);
+  console.log(`| ${name} | ${ns(t)} | ${(t / node64).toFixed(2)}x | ${lo.toFixed(0)}–${hi.toFixed(0)} ns |`);
+}
 for (const name of ["seal (aes-wasm)", "seal, { output } (aes-wasm)"]) {
   const ratio = small.get(name) / node64;
   console.log(`\n${name} / node:crypto = ${ratio.toFixed(2)}x (target <= 0.5x): ${ratio <= 0.5 ? "met" : "NOT met"}`);
