@@ -11,6 +11,7 @@
 // there. Reads run ahead while the workers are busy and writes go out in order behind them, so
 // the main thread only moves bytes between the file and shared memory.
 import { addToCounter } from "../counter.js";
+import { pageAlignedBuffer } from "./aligned-memory.js";
 import type { Source } from "./input.js";
 import type { Sink } from "./output.js";
 import { bufferReader } from "./pipeline.js";
@@ -39,7 +40,7 @@ export async function ctrOnPool(name: string, key: Uint8Array, iv: Uint8Array, t
   // A minimum piece larger than any chunk: each job is one piece, so one worker takes a whole chunk.
   const pool = await createPool({ size: threads, split: { minPiece: 1 << 30 } });
   const count = poolChunks(threads);
-  const memory = new SharedArrayBuffer(count * POOL_CHUNK);
+  const memory = pageAlignedBuffer(count * POOL_CHUNK, true); // whole chunks can be written with O_DIRECT (output.ts)
   const chunks = Array.from({ length: count }, (_, i) => new Uint8Array(memory, i * POOL_CHUNK, POOL_CHUNK));
   /** Per chunk buffer: its pool job, and the write of its bytes (after which it may be read into again). */
   const jobs: Promise<unknown>[] = chunks.map(() => Promise.resolve());

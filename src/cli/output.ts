@@ -8,9 +8,10 @@
 // Non-regular targets (stdout, pipes, /dev/null, terminals) are written directly; a path that
 // is stdout itself (/dev/stdout, /dev/fd/1) is treated as stdout.
 import { randomBytes } from "node:crypto";
-import { fstatSync, readdirSync, rmSync, statSync, type Stats } from "node:fs";
+import { constants, fstatSync, readdirSync, rmSync, statSync, type Stats } from "node:fs";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { DIRECT_ALIGN, startsAligned } from "./aligned-memory.js";
 import { InterruptedError, UsageError } from "./errors.js";
 
 export interface Sink {
@@ -164,7 +165,7 @@ export async function openSink(plan: OutputPlan | string | undefined): Promise<S
     // 0600 until committed: a decrypted (for GCM: not yet verified) plaintext is never readable
     // by other users while it is being written, whatever the umask.
     const fh = await openOrFail(temp, "wx", 0o600, `a temporary file in ${dirname(target)}`);
-    return fileSink(fh, temp, target, existing);
+    return fileSink(fh, temp, target, existing, await openDirect(temp));
   } catch (e) {
     liveTemps.delete(temp);
     throw e;
@@ -210,6 +211,25 @@ async function openOrFail(path: string, flags: string, mode: number, what: strin
   }
 }
 
+/**
+ * A second descriptor on the temporary file, with O_DIRECT: page-aligned chunks (pipeline.ts,
+ * ctr-pool.ts) go through it straight from the process's buffer to the device, skipping the
+ * page cache. Measured on a 1 GiB CTR file on ext4 in a 2-vCPU VM, buffered writes cost the
+ * writing process 2-3.7 s of system CPU (mostly the kernel taking fresh page-cache pages),
+ * competing with the cipher for the two cores; dd shows the same (3.2 s sys buffered, 0.2 s with
+ * oflag=direct). Null where the filesystem refuses O_DIRECT (EINVAL) or the platform has none:
+ * then everything goes through the ordinary descriptor.
+ */
+async function openDirect(temp: string): Promise<FileHandle | null> {
+  const flag = (constants as Record<string, number | undefined>).O_DIRECT;
+  if (flag === undefined) return null;
+  try {
+    return await open(temp, constants.O_WRONLY | flag);
+  } catch {
+    return null;
+  }
+}
+
 /** The mode a new file gets from open(…, 0o666): 0666 minus the umask. */
 function defaultMode(): number {
   const mask = process.umask(); // reading (no argument) does not change it
@@ -223,24 +243,59 @@ function defaultMode(): number {
  */
 const BACKGROUND_SYNC_BYTES = 64 << 20;
 
-function fileSink(fh: FileHandle, temp: string | null, target: string, existing: Stats | null): Sink {
+/**
+ * `direct` (temporary files only): the O_DIRECT descriptor of the same file. A write's aligned
+ * part (page-aligned memory at a multiple of DIRECT_ALIGN in the file, whole DIRECT_ALIGN
+ * blocks) goes through it, the rest (a final partial chunk, or everything once a write has left
+ * the file offset unaligned) through `fh`; both write by position, so the two never overlap.
+ * fsync and fdatasync on either descriptor cover the file's data from both. If the device
+ * refuses a direct write (EINVAL: a larger block size than DIRECT_ALIGN, say), that write and
+ * all later ones take the buffered path.
+ */
+function fileSink(fh: FileHandle, temp: string | null, target: string, existing: Stats | null, direct: FileHandle | null = null): Sink {
   let closed = false;
   let unsynced = 0;
   let syncing: Promise<void> | null = null;
   let syncFailure: Error | null = null;
+  /** Bytes written so far: the next write's file offset (a temporary file is written by position). */
+  let position = 0;
+  const dropDirect = async () => {
+    const d = direct;
+    direct = null;
+    await d?.close().catch(() => undefined);
+  };
   const close = async () => {
     if (closed) return;
     closed = true;
     await syncing?.catch(() => undefined);
+    await dropDirect();
     await fh.close();
   };
+  /** How many of `rest`'s first bytes may go through the O_DIRECT descriptor (0: none). */
+  const directPart = (rest: Uint8Array) =>
+    direct && position % DIRECT_ALIGN === 0 && startsAligned(rest) ? rest.length - (rest.length % DIRECT_ALIGN) : 0;
   return {
     async write(bytes) {
       if (syncFailure) throw syncFailure;
       let off = 0;
       while (off < bytes.length) {
-        const { bytesWritten } = await fh.write(bytes, off, bytes.length - off);
-        off += bytesWritten;
+        const rest = bytes.subarray(off);
+        const aligned = directPart(rest);
+        let n: number;
+        if (aligned > 0) {
+          try {
+            n = (await direct!.write(rest, 0, aligned, position)).bytesWritten;
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EINVAL") throw e;
+            await dropDirect();
+            continue;
+          }
+        } else {
+          // A device or FIFO (no temp) is written at its own offset: a pipe cannot seek.
+          n = (await fh.write(rest, 0, rest.length, temp ? position : null)).bytesWritten;
+        }
+        off += n;
+        position += n;
       }
       unsynced += bytes.length;
       if (temp && unsynced >= BACKGROUND_SYNC_BYTES && !syncing) {

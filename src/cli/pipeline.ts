@@ -11,6 +11,7 @@
 // as the two input and two output buffers of the version before.
 import type { AesKey } from "../key.js";
 import { aesKey } from "../key.js";
+import { DIRECT_ALIGN, pageAlignedBuffer } from "./aligned-memory.js";
 import type { CipherSpec } from "./ciphers.js";
 import { FileChunks } from "./input.js";
 import type { Sink } from "./output.js";
@@ -69,7 +70,11 @@ const READ_AHEAD = 2;
  * held plaintext).
  */
 export async function pipeThrough(cipher: BufferCipher, chunks: AsyncIterable<Uint8Array>, sink: Sink, progress: Progress): Promise<void> {
-  const ring = Array.from({ length: RING }, () => new Uint8Array(BLOCK_SLACK + PIPE_CHUNK));
+  // Each buffer starts on a page boundary, its output there too: whole chunks can be written
+  // with O_DIRECT (output.ts). The stride leaves a page for the slack.
+  const stride = PIPE_CHUNK + DIRECT_ALIGN;
+  const memory = pageAlignedBuffer(RING * stride, false);
+  const ring = Array.from({ length: RING }, (_, i) => new Uint8Array(memory, i * stride, BLOCK_SLACK + PIPE_CHUNK));
   /** Per buffer: the write that last used it (or failed: rethrown where it is awaited). */
   const written: Promise<void>[] = ring.map(() => Promise.resolve());
   let writes: Promise<void> = Promise.resolve();
