@@ -4,10 +4,10 @@
 // only in locals; E_K(J0) passes through the window's first block and is wiped from it at once.
 // Every block goes through the vperm rounds, two blocks interleaved (one block at a time leaves
 // the rounds' dependency chain exposed: two take ~1.4x the time of one, not 2x); for the up to
-// 7 blocks the host sends here that is about one bitsliced group's time, and the GHASH module,
-// which carries these exports, then needs no bitsliced code. No branch or address depends on a secret:
-// open() selects the plaintext or the ciphertext by a mask made from the tag comparison, and
-// returns that comparison.
+// 7 blocks the host sends here that is about one bitsliced group's time, and the GHASH part,
+// which carries these exports, then needs no bitsliced code. No branch or address depends on a
+// secret: open() selects the plaintext or the ciphertext by a mask made from the tag
+// comparison, and returns that comparison.
 //
 // The window, for `a` AAD bytes and `n` data bytes (the host writes the IV, the AAD and the data):
 //   io + 0    the 12-byte IV (bytes 12..15 ignored)
