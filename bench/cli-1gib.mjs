@@ -13,14 +13,15 @@
 // and seal. The CLI fsyncs its output before renaming it into place; openssl does not, so
 // openssl is also timed with a `sync <file>` after it for the same durability. Every output is
 // checked equal (sha256) to openssl's. Each row is the median of --runs runs (default 3), with
-// the CPU seconds (user + sys) next to the wall time: the machines this runs on are shared.
+// the CPU seconds (user, sys: the kernel's share is what the filesystem costs) next to the wall
+// time: the machines this runs on are shared. The library row's "user" is its timed busy time.
 //   node bench/cli-1gib.mjs [--size-mib 1024] [--runs 3] [--dir <tmpdir>] [--json] [--targets-only]
 // --targets-only runs the CTR rows alone (library, openssl, the CLI with one thread and two).
 // The input and outputs are written under --dir (default: the OS temp dir) and deleted at the end.
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes, randomFillSync } from "node:crypto";
 import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -65,21 +66,27 @@ function makeFile(path, size) {
   closeSync(fd);
 }
 
+/** The filesystem type under `path` (df -T), for the table: tmpfs and a disk differ by the kernel's share. */
+function filesystem(path) {
+  const r = spawnSync("df", ["-T", path], { encoding: "utf8" });
+  return r.status === 0 ? (r.stdout.trim().split("\n").pop()?.split(/\s+/)[1] ?? "?") : "?";
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** One run of `cmd args` under GNU time: wall seconds, CPU seconds (user + sys), peak RSS in MiB. */
+/** One run of `cmd args` under GNU time: wall seconds, CPU seconds (user, sys), peak RSS in MiB. */
 function once(label, cmd, args) {
   const r = spawnSync(TIME, ["-f", "TIME %e %U %S %M", cmd, ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
   const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`${label} failed (${r.status}): ${r.stderr}`);
-  return { seconds: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rss: Number(m[4]) / 1024 };
+  return { seconds: Number(m[1]), user: Number(m[2]), sys: Number(m[3]), rss: Number(m[4]) / 1024 };
 }
 
 /** A row from several runs: the median wall and CPU seconds, the largest peak RSS. */
 function summarize(label, runs, bytes = SIZE) {
   const s = median(runs.map((r) => r.seconds));
   return {
-    label, seconds: s, cpuSeconds: median(runs.map((r) => r.cpu)), all: runs.map((r) => r.seconds),
+    label, seconds: s, userSeconds: median(runs.map((r) => r.user)), sysSeconds: median(runs.map((r) => r.sys)), all: runs.map((r) => r.seconds),
     mbps: bytes / 1e6 / s, peakRssMiB: Math.max(...runs.map((r) => r.rss)),
   };
 }
@@ -105,7 +112,7 @@ function libraryInMemory() {
   stream.final();
   closeSync(fd);
   k.dispose();
-  return { seconds: busy / 1000, cpu: busy / 1000, rss: NaN };
+  return { seconds: busy / 1000, user: busy / 1000, sys: 0, rss: NaN };
 }
 
 async function sha256(path) {
@@ -189,20 +196,20 @@ try {
   if (values.json) {
     console.log(JSON.stringify({ node: process.version, sizeBytes: SIZE, runs: RUNS, rows, smallRows, targets }, null, 2));
   } else {
-    console.log(`\n${SIZE / 2 ** 20} MiB file, median of ${RUNS} runs, outputs checked equal (sha256) to openssl's. MB/s = 10^6 bytes/s.\n`);
-    console.log("| command | seconds | CPU s | MB/s | vs openssl + sync | vs library | peak RSS |");
-    console.log("|---|---:|---:|---:|---:|---:|---:|");
+    console.log(`\n${SIZE / 2 ** 20} MiB file in ${values.dir} (${filesystem(values.dir)}), median of ${RUNS} runs, outputs checked equal (sha256) to openssl's. MB/s = 10^6 bytes/s; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} at the end.\n`);
+    console.log("| command | seconds | user s | sys s | MB/s | vs openssl + sync | vs library | peak RSS |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (const r of rows) {
       const ssl = r.label.includes("cbc") ? rows.find((x) => x.label === "openssl enc aes-256-cbc + sync")
         : r.label.includes("pbkdf2") ? rows.find((x) => x.label === "openssl enc -aes-256-ctr -pbkdf2 + sync") : opensslSynced;
       const vsLib = r.label.includes("ctr") && !r.label.includes("pbkdf2") ? `${(r.mbps / library.mbps).toFixed(2)}x` : "";
-      console.log(`| ${r.label} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${r.mbps.toFixed(0)} | ${r.label.startsWith("openssl") || r.label.startsWith("library") ? "" : (r.mbps / ssl.mbps).toFixed(2) + "x"} | ${vsLib} | ${Number.isNaN(r.peakRssMiB) ? "" : r.peakRssMiB.toFixed(0) + " MiB"} |`);
+      console.log(`| ${r.label} | ${r.seconds.toFixed(2)} | ${r.userSeconds.toFixed(2)} | ${r.sysSeconds.toFixed(2)} | ${r.mbps.toFixed(0)} | ${r.label.startsWith("openssl") || r.label.startsWith("library") ? "" : (r.mbps / ssl.mbps).toFixed(2) + "x"} | ${vsLib} | ${Number.isNaN(r.peakRssMiB) ? "" : r.peakRssMiB.toFixed(0) + " MiB"} |`);
     }
     if (smallRows.length > 0) {
-      console.log("\n| 20 MB file | wall seconds | CPU s | peak RSS |");
-      console.log("|---|---:|---:|---:|");
+      console.log("\n| 20 MB file | wall seconds | user s | sys s | peak RSS |");
+      console.log("|---|---:|---:|---:|---:|");
     }
-    for (const r of smallRows) console.log(`| ${r.label.slice(7)} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${r.peakRssMiB.toFixed(0)} MiB |`);
+    for (const r of smallRows) console.log(`| ${r.label.slice(7)} | ${r.seconds.toFixed(2)} | ${r.userSeconds.toFixed(2)} | ${r.sysSeconds.toFixed(2)} | ${r.peakRssMiB.toFixed(0)} MiB |`);
     console.log("\n| target | measured | met |");
     console.log("|---|---:|---|");
     for (const t of targets) console.log(`| ${t.target} | ${t.min === undefined ? t.value.toFixed(0) + " MiB" : t.value.toFixed(2) + "x"} | ${t.met === undefined ? "" : t.met ? "yes" : "NO"} |`);
