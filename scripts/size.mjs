@@ -20,13 +20,14 @@ const FIXTURES = `${ROOT}test/fixtures/bundle-size/`;
  * The apps, their targets (issue 15) and their ceilings. A ceiling is the size measured when it
  * was set plus a little room: test/bundle-size.test.ts fails an app over its ceiling (a
  * regression), or over its target once `meets` says the target is reached. Lower a ceiling
- * when a change makes an app smaller; set `meets` when it reaches its target. ("all" went up
- * when the core was split in tiers: it carries the CTR core and GHASH module besides the full one.)
+ * when a change makes an app smaller; set `meets` when it reaches its target. ("all": 57.9 KB when
+ * the core was split in tiers and carried a full core besides the CTR core and GHASH module; 55.1
+ * once the parts were made disjoint and put side by side, with the short-GCM kernels in.)
  */
 export const APPS = [
   { name: "ctr", file: "ctr.mjs", what: "CTR only: ctr(aesKeyBase(k), iv).encrypt(x)", targetKB: 12, ceilingKB: 12, meets: true, uses: [] },
   { name: "gcm", file: "gcm.mjs", what: "GCM only: gcm(key, iv).encrypt / decrypt", targetKB: 16, ceilingKB: 15.5, meets: true, uses: ["gcm"] },
-  { name: "all", file: "all.mjs", what: "everything the package root exports", targetKB: 40, ceilingKB: 60, meets: false, uses: ["gcm", "ocb", "ccm", "kw", "gcm-siv", "cmac"] },
+  { name: "all", file: "all.mjs", what: "everything the package root exports", targetKB: 40, ceilingKB: 56, meets: false, uses: ["gcm", "ocb", "ccm", "kw", "gcm-siv", "cmac"] },
 ];
 
 const KB = 1024;

@@ -84,7 +84,7 @@ export interface CoreKernels {
    */
   ghash(gcm: number, acc: number, io: number, len: number): void;
   /**
-   * Optional (the WASM core and GHASH module have them; src/modes/gcm.ts does without): a whole
+   * Optional (the WASM core's GHASH part has them; src/modes/gcm.ts does without): a whole
    * short GCM message in one call, in the window layout of assembly/gcm-short.ts. Seal: C in
    * place, the tag after it, the first `prefix` AAD bytes before it.
    */

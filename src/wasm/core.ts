@@ -73,7 +73,7 @@ export class Core {
     this.slotsInUse--;
   }
 
-  /** @internal The memory itself, for a module that shares it (the GHASH module on the CTR core). */
+  /** @internal The memory itself, for the parts added on it (GHASH and the rest, on the CTR core). */
   get wasmMemory(): CoreInstance["memory"] {
     return this.memory;
   }
