@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { constants, fstatSync, readdirSync, rmSync, statSync, type Stats } from "node:fs";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { DIRECT_ALIGN, startsAligned } from "./aligned-memory.js";
+import { DIRECT_ALIGN, pageAlignedBuffer, startsAligned } from "./aligned-memory.js";
 import { InterruptedError, UsageError } from "./errors.js";
 
 export interface Sink {
@@ -244,21 +244,34 @@ function defaultMode(): number {
 const BACKGROUND_SYNC_BYTES = 64 << 20;
 
 /**
- * `direct` (temporary files only): the O_DIRECT descriptor of the same file. A write's aligned
- * part (page-aligned memory at a multiple of DIRECT_ALIGN in the file, whole DIRECT_ALIGN
- * blocks) goes through it, the rest (a final partial chunk, or everything once a write has left
- * the file offset unaligned) through `fh`; both write by position, so the two never overlap.
- * fsync and fdatasync on either descriptor cover the file's data from both. If the device
- * refuses a direct write (EINVAL: a larger block size than DIRECT_ALIGN, say), that write and
- * all later ones take the buffered path.
+ * Bytes of the staging buffer: writes that are not page-aligned whole blocks (seal's 64 KiB + 16
+ * chunks, a block mode's chunks shifted by a held-back block) are gathered there and written
+ * with O_DIRECT once it is full.
+ */
+const STAGE_BYTES = 1 << 20;
+
+/**
+ * `direct` (temporary files only): the O_DIRECT descriptor of the same file. A write of
+ * page-aligned memory at an aligned file offset goes through it as it is, in whole DIRECT_ALIGN
+ * blocks; any other bytes are copied into the staging buffer (page-aligned too) and written
+ * from there when it fills; what is left at commit goes through `fh` (its last partial block).
+ * Both descriptors write by position, in order, so the two never overlap; fsync and fdatasync
+ * on either cover the data from both. If the device refuses a direct write (EINVAL: a larger
+ * block size than DIRECT_ALIGN, say), that write and all later ones take the buffered path.
+ * Staged bytes reach the file at the latest at commit (whose fsync makes them durable), so a
+ * failing device may be reported by a later write or by commit rather than the one that
+ * handed them over; the staging buffer is wiped at the end (it may hold plaintext).
  */
 function fileSink(fh: FileHandle, temp: string | null, target: string, existing: Stats | null, direct: FileHandle | null = null): Sink {
   let closed = false;
   let unsynced = 0;
   let syncing: Promise<void> | null = null;
   let syncFailure: Error | null = null;
-  /** Bytes written so far: the next write's file offset (a temporary file is written by position). */
+  /** Bytes on the file so far (staged ones not counted): the next write's offset. */
   let position = 0;
+  let stage: Uint8Array | null = null;
+  /** Bytes in `stage`, which belong at `position` (an aligned offset: staging starts only there). */
+  let staged = 0;
   const dropDirect = async () => {
     const d = direct;
     direct = null;
@@ -269,33 +282,66 @@ function fileSink(fh: FileHandle, temp: string | null, target: string, existing:
     closed = true;
     await syncing?.catch(() => undefined);
     await dropDirect();
+    stage?.fill(0);
     await fh.close();
   };
   /** How many of `rest`'s first bytes may go through the O_DIRECT descriptor (0: none). */
   const directPart = (rest: Uint8Array) =>
     direct && position % DIRECT_ALIGN === 0 && startsAligned(rest) ? rest.length - (rest.length % DIRECT_ALIGN) : 0;
+  /** Writes all of `bytes` at `position` (direct where aligned, else buffered), advancing it. */
+  const writeOut = async (bytes: Uint8Array) => {
+    let off = 0;
+    while (off < bytes.length) {
+      const rest = bytes.subarray(off);
+      const aligned = directPart(rest);
+      let n: number;
+      if (aligned > 0) {
+        try {
+          n = (await direct!.write(rest, 0, aligned, position)).bytesWritten;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EINVAL") throw e;
+          await dropDirect();
+          continue;
+        }
+      } else {
+        // A device or FIFO (no temp) is written at its own offset: a pipe cannot seek.
+        n = (await fh.write(rest, 0, rest.length, temp ? position : null)).bytesWritten;
+      }
+      off += n;
+      position += n;
+    }
+  };
+  const flushStage = async () => {
+    if (staged === 0) return;
+    const n = staged;
+    staged = 0;
+    await writeOut(stage!.subarray(0, n));
+  };
   return {
     async write(bytes) {
       if (syncFailure) throw syncFailure;
       let off = 0;
-      while (off < bytes.length) {
-        const rest = bytes.subarray(off);
-        const aligned = directPart(rest);
-        let n: number;
-        if (aligned > 0) {
-          try {
-            n = (await direct!.write(rest, 0, aligned, position)).bytesWritten;
-          } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "EINVAL") throw e;
-            await dropDirect();
-            continue;
-          }
-        } else {
-          // A device or FIFO (no temp) is written at its own offset: a pipe cannot seek.
-          n = (await fh.write(rest, 0, rest.length, temp ? position : null)).bytesWritten;
+      if (staged === 0) {
+        // Zero copy where possible: aligned memory at an aligned offset, its whole blocks.
+        const whole = directPart(bytes);
+        if (whole > 0) {
+          await writeOut(bytes.subarray(0, whole));
+          off = whole;
         }
-        off += n;
-        position += n;
+      }
+      while (off < bytes.length) {
+        if (!direct || position % DIRECT_ALIGN !== 0) {
+          // No O_DIRECT (any more), or an offset it cannot take: straight through `fh`.
+          await flushStage();
+          await writeOut(bytes.subarray(off));
+          break;
+        }
+        stage ??= new Uint8Array(pageAlignedBuffer(STAGE_BYTES, false));
+        const take = Math.min(STAGE_BYTES - staged, bytes.length - off);
+        stage.set(bytes.subarray(off, off + take), staged);
+        staged += take;
+        off += take;
+        if (staged === STAGE_BYTES) await flushStage();
       }
       unsynced += bytes.length;
       if (temp && unsynced >= BACKGROUND_SYNC_BYTES && !syncing) {
@@ -311,6 +357,7 @@ function fileSink(fh: FileHandle, temp: string | null, target: string, existing:
         // The final mode only now, with the content complete: an existing target's exact mode,
         // or what a plain create would have given. (Where a filesystem has no modes and refuses
         // chmod, a new file simply keeps 0600.)
+        await flushStage();
         if (existing) await fh.chmod(existing.mode & 0o7777);
         else await fh.chmod(defaultMode()).catch(() => undefined);
         await syncing;
