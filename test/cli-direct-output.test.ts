@@ -3,7 +3,7 @@
 // aligned and unaligned memory, lengths and file offsets, the file must hold exactly the bytes
 // written, in order; and on Linux the direct descriptor must really be used (else the hot
 // path's gain silently disappears).
-import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statfsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -18,10 +18,11 @@ afterEach(() => {
   for (const d of dirs.splice(0)) removeDir(d);
 });
 
-/** Whether a file in `dir` can be opened with O_DIRECT at all (Linux, a filesystem that allows it). */
+/** Whether the sink should use O_DIRECT in `dir`: Linux, a filesystem that allows it, not tmpfs/ramfs (output.ts skips those). */
 function directPossible(dir: string): boolean {
   const flag = (constants as Record<string, number | undefined>).O_DIRECT;
   if (process.platform !== "linux" || flag === undefined) return false;
+  if ([0x01021994, 0x858458f6].includes(statfsSync(dir).type)) return false;
   const probe = join(dir, "probe");
   try {
     closeSync(openSync(probe, constants.O_WRONLY | constants.O_CREAT | flag, 0o600));
