@@ -283,7 +283,12 @@ class GcmEngine {
 // Decryption writes plaintext only to `out`, only after the tag has matched; the window
 // (keystream, plaintext, E_K(J0)) is wiped before every return.
 //
-// The IO window during a call, for n data bytes and `a` AAD bytes (two-call path):
+// The IO window during a call, for n data bytes and `a` AAD bytes (two-call path; the one-call
+// kernels' window is drawn in assembly/gcm-short.ts):
+//   io + 0        E_K(J0), the tag mask
+//   io + 16       keystream, pad16(n) bytes
+//   hashAt        AAD ‖ 0* ‖ C ‖ 0* ‖ [8a]_64 ‖ [8n]_64     (hashAt = io + 16 + pad16(n))
+
 /** @internal Most data bytes, and most AAD bytes, the short path takes (longer messages go through GcmEngine). */
 export const GCM_SHORT_MAX_BYTES = 4096;
 
