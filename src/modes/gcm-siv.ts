@@ -14,7 +14,7 @@
 import { asBytes, outputFor, unaliased } from "../bytes.js";
 import { DataLengthError, DecryptionError, IvLengthError, KeyLengthError } from "../errors.js";
 import { equalConstantTime } from "../equal.js";
-import { AesKey } from "../key.js";
+import type { AesKey } from "../key.js";
 import { AesKeyBase } from "../key-base.js";
 import { GCM_ACC, GCM_BLOCK } from "../wasm/abi.js";
 import type { Core } from "../wasm/core.js";
@@ -114,7 +114,7 @@ function checkLength(n: number): void {
  */
 class SivMessage {
   readonly core: Core;
-  readonly #encKey: AesKey;
+  readonly #encKey: AesKeyBase; // a key without mode methods: importing AesKey here made key.ts ↔ gcm-siv.ts circular
   readonly #gcm: number;
   readonly #nonce: Uint8Array;
   #state = -1;
@@ -126,7 +126,7 @@ class SivMessage {
     this.#nonce = nonce;
     // The derived key's slot and the POLYVAL slot are allocated before anything secret is in
     // the IO window, so no allocation (which may grow memory) happens in between.
-    const encKey = (this.#encKey = new AesKey(ZERO_KEYS[master.bits as 128 | 256]));
+    const encKey = (this.#encKey = new AesKeyBase(ZERO_KEYS[master.bits as 128 | 256]));
     try {
       this.#gcm = encKey.adoptSlot(this, core.allocGcmSlot(), core.gcmSlotSize).ptr;
       const { io, k, mem } = core;
