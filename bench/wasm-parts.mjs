@@ -12,7 +12,7 @@ const part = (name) => new WebAssembly.Module(Buffer.from(new RegExp(`${name} = 
 
 const whole = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL("build/aes.wasm", root))), {}).exports;
 const ctrCore = new WebAssembly.Instance(part("CTR_CORE_WASM_HEX"), {}).exports;
-const onItsMemory = { env: { memory: ctrCore.memory } };
+const onItsMemory = { env: { memory: ctrCore.memory }, core: ctrCore };
 const parts = {
   ...ctrCore,
   ...new WebAssembly.Instance(part("GHASH_WASM_HEX"), onItsMemory).exports,

@@ -14,8 +14,10 @@
 // gzip's 32 KiB window of each other and cost little twice.
 // Each part is build/aes.wasm with the other function exports removed and what nothing reaches
 // any more dropped (binaryen remove-unused-module-elements): every kernel is the very same code,
-// with its loops inside it (no calls between the parts). Helpers that kernels of two parts use
-// (the AES rounds, key expansion, GF(2^128) products) are in both. The two imported-memory parts
+// with its loops inside it. The functions an extension shares with the CTR core (the AES rounds,
+// key expansion, the bitsliced 8-block kernel) it imports from the CTR core (one copy); the ones
+// GHASH and the rest share (GF(2^128) products) are in both, as either may come without the
+// other (a CBC-only app carries no GHASH, a GCM-only app no rest). The two imported-memory parts
 // have no data segment and no start function: the CTR core, instantiated first on that memory,
 // has written the same bytes (checked below). All three keep the build's addresses, so they
 // share the memory safely. A new export of assembly/index.ts goes to the rest unless it is
@@ -72,34 +74,71 @@ if (twice.length) throw new Error(`${twice.join(", ")} in both CTR_CORE_EXPORTS 
 const REST_EXPORTS = ALL_EXPORTS.filter((k) => !CTR_CORE_EXPORTS.includes(k) && !GHASH_EXPORTS.includes(k));
 
 /**
- * build/aes.wasm keeping only the function exports `keep`. `extension`: memory imported as
- * env.memory, no globals exported, no data segment and no start function (the CTR core's
- * instantiation has initialised that memory).
+ * build/aes.wasm keeping only the function exports `keep`, and what they reach (binaryen
+ * remove-unused-module-elements). Its functions keep the whole build's (index) names, so that
+ * the parts can be compared function by function.
  */
-function cutDown(keep, extension) {
+function cut(keep) {
   const m = binaryen.readBinary(wasm);
   m.setFeatures(binaryen.Features.All);
   const names = [];
   for (let i = 0; i < m.getNumExports(); i++) names.push(binaryen.getExportInfo(m.getExportByIndex(i)));
-  for (const e of names) {
-    const drop = e.kind === binaryen.ExternalFunction ? !keep.includes(e.name) : extension;
-    if (drop) m.removeExport(e.name);
-  }
-  if (extension) {
-    const { initial } = m.getMemoryInfo("0"); // "0": the module's one memory
-    m.setMemory(initial, -1, null, [], false, false, "0"); // the same memory, without its data segment
-    m.setStart(0);
-    m.addMemoryImport("0", "env", "memory");
-  }
+  for (const e of names) if (e.kind === binaryen.ExternalFunction && !keep.includes(e.name)) m.removeExport(e.name);
   m.runPasses(["remove-unused-module-elements"]);
+  return m;
+}
+/** The names of the functions `m` defines. */
+function definedFunctions(m) {
+  const out = [];
+  for (let i = 0; i < m.getNumFunctions(); i++) {
+    const f = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
+    if (!f.module) out.push(f.name);
+  }
+  return out;
+}
+function emit(m) {
   if (!m.validate()) throw new Error("cut-down module does not validate");
   const out = m.emitBinary();
   m.dispose();
   return out;
 }
-const ctrCore = cutDown(CTR_CORE_EXPORTS, false);
-const ghashExt = cutDown(GHASH_EXPORTS, true);
-const restExt = cutDown(REST_EXPORTS, true);
+
+// The CTR core, and the functions an extension would otherwise carry a copy of (the AES
+// rounds, key expansion, the bitsliced 8-block kernel): the core exports them as shared<i>,
+// and the extensions import them (module "core") instead. A call from an extension's kernel
+// into one is a call across instances (V8 and JavaScriptCore call such an import directly):
+// once per block or per 8 blocks, which bench/wasm-parts.mjs measures against the whole build.
+const ctrModule = cut(CTR_CORE_EXPORTS);
+const ctrFunctions = new Set(definedFunctions(ctrModule));
+const extensionModules = [cut(GHASH_EXPORTS), cut(REST_EXPORTS)];
+const shared = [...new Set(extensionModules.flatMap((m) => definedFunctions(m).filter((f) => ctrFunctions.has(f))))];
+const sharedName = (f) => `shared${shared.indexOf(f)}`;
+for (const f of shared) ctrModule.addFunctionExport(f, sharedName(f));
+const ctrCore = emit(ctrModule);
+
+/**
+ * An extension: memory imported as env.memory, the CTR core's functions imported from "core",
+ * no globals exported, no data segment and no start function (the CTR core's instantiation
+ * has initialised that memory).
+ */
+function extension(m) {
+  for (let i = m.getNumExports() - 1; i >= 0; i--) {
+    const e = binaryen.getExportInfo(m.getExportByIndex(i));
+    if (e.kind !== binaryen.ExternalFunction) m.removeExport(e.name);
+  }
+  for (const f of definedFunctions(m).filter((f) => shared.includes(f))) {
+    const { params, results } = binaryen.getFunctionInfo(m.getFunction(f));
+    m.removeFunction(f);
+    m.addFunctionImport(f, "core", sharedName(f), params, results);
+  }
+  const { initial } = m.getMemoryInfo("0"); // "0": the module's one memory
+  m.setMemory(initial, -1, null, [], false, false, "0"); // the same memory, without its data segment
+  m.setStart(0);
+  m.addMemoryImport("0", "env", "memory");
+  m.runPasses(["remove-unused-module-elements"]);
+  return emit(m);
+}
+const [ghashExt, restExt] = extensionModules.map(extension);
 
 // The extensions rely on the memory the CTR core initialises: it must be byte for byte what the
 // whole build's instantiation leaves below the heap (data segment, tables written at start).
@@ -111,7 +150,7 @@ const restExt = cutDown(REST_EXPORTS, true);
   const whole = memoryOf(wasm), ctr = memoryOf(ctrCore);
   if (whole.length !== ctr.length || whole.some((b, i) => b !== ctr[i])) throw new Error("the CTR core does not initialise memory as build/aes.wasm does");
   // And the three parts together export every kernel once.
-  const exportsOf = (bytes) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === "function").map((e) => e.name);
+  const exportsOf = (bytes) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === "function" && !e.name.startsWith("shared")).map((e) => e.name);
   const parts = [ctrCore, ghashExt, restExt].flatMap(exportsOf);
   if (parts.length !== ALL_EXPORTS.length || ALL_EXPORTS.some((k) => !parts.includes(k))) throw new Error("the three parts do not export every kernel exactly once");
 }

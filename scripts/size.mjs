@@ -22,12 +22,12 @@ const FIXTURES = `${ROOT}test/fixtures/bundle-size/`;
  * regression), or over its target once `meets` says the target is reached. Lower a ceiling
  * when a change makes an app smaller; set `meets` when it reaches its target. ("all": 57.9 KB when
  * the core was split in tiers and carried a full core besides the CTR core and GHASH module; 55.1
- * once the parts were made disjoint and put side by side, with the short-GCM kernels in.)
+ * once the parts were made disjoint and put side by side, with the short-GCM kernels in; 53.5 once the extensions import the functions they share with the CTR core.)
  */
 export const APPS = [
   { name: "ctr", file: "ctr.mjs", what: "CTR only: ctr(aesKeyBase(k), iv).encrypt(x)", targetKB: 12, ceilingKB: 12, meets: true, uses: [] },
   { name: "gcm", file: "gcm.mjs", what: "GCM only: gcm(key, iv).encrypt / decrypt", targetKB: 16, ceilingKB: 15.5, meets: true, uses: ["gcm"] },
-  { name: "all", file: "all.mjs", what: "everything the package root exports", targetKB: 40, ceilingKB: 56, meets: false, uses: ["gcm", "ocb", "ccm", "kw", "gcm-siv", "cmac"] },
+  { name: "all", file: "all.mjs", what: "everything the package root exports", targetKB: 40, ceilingKB: 54, meets: false, uses: ["gcm", "ocb", "ccm", "kw", "gcm-siv", "cmac"] },
 ];
 
 const KB = 1024;

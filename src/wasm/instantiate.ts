@@ -6,9 +6,14 @@ import type { CoreInstance, CoreKernels, CoreLayout } from "./abi.js";
 
 type Exports = WebAssembly.Exports;
 
-/** Adds an extension's kernels (every function it exports), instantiated on `memory`, to `kernels`. */
+/**
+ * Adds an extension's kernels (every function it exports), instantiated on `memory`, to
+ * `kernels`. It imports the functions it shares with the CTR core (its `shared<i>` exports,
+ * among `kernels`) from "core".
+ */
 export function extendKernels(kernels: CoreKernels, memory: CoreInstance["memory"], module: WebAssembly.Module): void {
-  const ext = new WebAssembly.Instance(module, { env: { memory: memory as WebAssembly.Memory } }).exports;
+  const core = kernels as unknown as WebAssembly.ModuleImports;
+  const ext = new WebAssembly.Instance(module, { env: { memory: memory as WebAssembly.Memory }, core }).exports;
   for (const name of Object.keys(ext)) (kernels as unknown as Record<string, Exports[string]>)[name] = ext[name]!;
 }
 
