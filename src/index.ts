@@ -8,6 +8,11 @@
  * const ct = key.ctr(counterBlock).encrypt(data);
  * key.dispose();                       // zeroes the round keys in WASM memory
  * ```
+ *
+ * The root is the library on the calling thread. The worker pool (`aes-wasm/parallel`) and the
+ * WebCrypto-shaped facade (`aes-wasm/subtle`) are entry points of their own, like the Node
+ * stream adapters (`aes-wasm/node-stream`) and the pure-JS fallback (`aes-wasm/fallback`): an
+ * app that imports the root whole (`import * as aes`) does not carry them.
  */
 export { ready, readySync, backend, useBackend } from "./wasm/backend.js";
 export type { BackendKind } from "./wasm/abi.js";
@@ -39,9 +44,6 @@ export { RANDOM_NONCE_LIMIT } from "./envelope/nonces.js";
 export { sealStream, openStream, type SealStreamOptions } from "./stream/seal-web.js";
 export { STREAM_DEFAULT_CHUNK_SIZE, STREAM_MIN_CHUNK_SIZE, STREAM_MAX_CHUNK_SIZE } from "./envelope/stream-format.js";
 export * from "./nonce/errors.js";
-export { createPool, canSplit, type WorkerPool, type PoolOptions, type JobOptions, type Direction } from "./parallel/pool.js";
-export { PoolClosedError, WorkerCrashedError, WorkerStartError, WorkerTimeoutError } from "./parallel/errors.js";
-export { subtle, AesCryptoKey, SubtleError, OperationError, DataError, InvalidAccessError, NotSupportedError, SubtleSyntaxError, SubtleTypeError, type Subtle, type AlgorithmHandler, type AlgorithmIdentifier, type AesCtrParams, type AesCbcParams, type AesGcmParams, type AesKeyGenParams, type JsonWebKey, type KeyUsage, type KeyFormat } from "./subtle/index.js";
 export { GcmMode, GcmEncryptor, GcmUnverifiedDecryptor, GCM_MAX_DATA_BYTES, GCM_TAG_LENGTHS, GCM_SHORT_TAG_LENGTHS, type GcmOptions } from "./modes/gcm.js";
 export { CcmMode, CCM_TAG_LENGTHS, CCM_MIN_NONCE_LENGTH, CCM_MAX_NONCE_LENGTH, ccmMaxDataBytes, type CcmOptions } from "./modes/ccm.js";
 export { KwMode, KwpMode } from "./modes/kw.js";

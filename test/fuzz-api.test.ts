@@ -11,9 +11,9 @@ import { pipeline } from "node:stream/promises";
 import util from "node:util";
 import { describe, expect, it } from "vitest";
 import {
-  aesKey, bytesToHex, CIPHER_NAMES, createCipheriv, createDecipheriv, decryptBlockHex, encryptBlockHex, hexToBytes, subtle,
-  SubtleError, toTransformStream,
+  aesKey, bytesToHex, CIPHER_NAMES, createCipheriv, createDecipheriv, decryptBlockHex, encryptBlockHex, hexToBytes, toTransformStream,
 } from "../src/index.js";
+import { subtle, SubtleError } from "../src/subtle/index.js";
 import { toNodeTransform } from "../src/index.node.js";
 import { AesError, CounterExhaustedError, DataLengthError, DecryptionError, InputTypeError, StateError } from "../src/errors.js";
 import { activeCore } from "../src/wasm/backend.js";

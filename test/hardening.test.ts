@@ -7,8 +7,9 @@ import vm from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   AesError, aesKey, bytesToHex, createCipheriv, createDecipheriv, DataLengthError, DecryptionError, DetachedBufferError,
-  InputTypeError, subtle, toTransformStream, type CipherStream,
+  InputTypeError, toTransformStream, type CipherStream,
 } from "../src/index.js";
+import { subtle } from "../src/subtle/index.js";
 import { toNodeTransform } from "../src/index.node.js";
 import { AesError as AesErrorClass, KeyLengthError } from "../src/errors.js";
 import { flushPending } from "../src/lifetime.js";
