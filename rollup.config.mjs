@@ -113,7 +113,7 @@ function noBareImports() {
 }
 
 /** The generated hex module of the WASM core's parts (scripts/embed.mjs) and the constants it exports. */
-const CORE_HEX = { "core-bytes.js": ["CTR_CORE_WASM_HEX", "REST_WASM_HEX", "GHASH_WASM_HEX"] };
+const CORE_HEX = { "core-bytes.js": ["CTR_CORE_WASM_HEX", "GF_WASM_HEX", "REST_WASM_HEX", "GHASH_WASM_HEX"] };
 
 /**
  * The CommonJS dist/cjs/wasm/core-bytes.js reads the hex from its ES module

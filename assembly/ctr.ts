@@ -11,11 +11,12 @@ import { vpEncrypt } from "./vperm";
 import { bsEncKeys, bsEncrypt8, bsWipeKeys } from "./bitsliced.generated";
 
 // The counter block as on the wire, from its halves: big-endian (hi = bytes 0..7), or for
-// ctr32le little-endian (lo = bytes 0..7, so the low 32 bits of lo are bytes 0..3).
+// ctr32le little-endian (lo = bytes 0..7, so the low 32 bits of lo are bytes 0..3). The
+// big-endian halves are byte-swapped in one shuffle.
 @inline function counterBlock(hi: u64, lo: u64, le: bool): v128 {
-  return le
-    ? i64x2.replace_lane(i64x2.splat(lo), 1, hi)
-    : i64x2.replace_lane(i64x2.splat(bswap<u64>(hi)), 1, bswap<u64>(lo));
+  if (le) return i64x2.replace_lane(i64x2.splat(lo), 1, hi);
+  const v = i64x2.replace_lane(i64x2.splat(hi), 1, lo);
+  return i8x16.shuffle(v, v, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
 }
 
 export function ctr(key: usize, state: usize, io: usize, len: usize): void {

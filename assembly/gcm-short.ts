@@ -17,6 +17,7 @@ import { GCM_ACC, KEY_ROUNDS, KEY_VP_ENC } from "./layout";
 import { encRound, lastSub, toRep, toRowMajor, toShiftedRowMajor, vpEncrypt } from "./vperm";
 import { CINV, ENC_2S_U, ENC_2S_V, ENC_S_U, ENC_S_V, INV, L_HI, L_LO, MASK_0F, SBOX_U, SBOX_V } from "./vperm-tables.generated";
 import { ghash } from "./ghash";
+import { bswap32, bswap64 } from "./bswap";
 
 @inline function pad16(n: usize): usize {
   return (n + 15) & ~(<usize>15);
@@ -29,7 +30,7 @@ import { ghash } from "./ghash";
 
 /** IV ‖ [c]_32. */
 @inline function counter(iv: v128, c: u32): v128 {
-  return i32x4.replace_lane(iv, 3, <i32>bswap<u32>(c));
+  return i32x4.replace_lane(iv, 3, <i32>bswap32(c));
 }
 
 /**
@@ -42,8 +43,8 @@ function hashWindow(gcm: usize, io: usize, n: usize, a: usize): v128 {
   padBlock(ad, a);
   padBlock(ct, n);
   const lengths = ct + pad16(n);
-  store<u64>(lengths, bswap<u64>(<u64>a << 3));
-  store<u64>(lengths, bswap<u64>(<u64>n << 3), 8);
+  store<u64>(lengths, bswap64(<u64>a << 3));
+  store<u64>(lengths, bswap64(<u64>n << 3), 8);
   const acc = gcm + GCM_ACC;
   v128.store(acc, v128.splat<i32>(0));
   ghash(gcm, acc, ad, pad16(a) + pad16(n) + 16);

@@ -1,27 +1,23 @@
 // Generates the modules the library embeds, so that Node, browsers and bundlers load them
 // with no loader configuration (no fetch, no file paths). The WASM core (build/aes.wasm, one
-// build) is embedded in three parts, each holding every kernel it exports and no kernel another
-// part has, so that a bundle carries the kernels its modules can call, each once. They are three
-// constants of src/wasm/core-bytes.ts (a bundler drops the ones nothing imports):
+// build) is embedded in four parts, each holding every function it exports and no function
+// another part has, so that a bundle carries the kernels its modules can call, each once. They
+// are four constants of src/wasm/core-bytes.ts (a bundler drops the ones nothing imports):
 //   CTR_CORE_WASM_HEX  the CTR core (CTR_CORE_EXPORTS): keys, single blocks, CTR and GCM's own
 //                      AES calls. Every app's core: it owns the memory (data segment and start
 //                      function: the tables at fixed addresses)
-//   REST_WASM_HEX      every other kernel, its memory imported: added to the same memory by
-//                      AesKey and the other mode functions (src/key.ts, src/mode-functions/full.ts)
-//   GHASH_WASM_HEX     GHASH (GHASH_EXPORTS), its memory imported: added to the CTR core's
-//                      memory for GCM (src/mode-functions/gcm.ts, src/key.ts)
-// In that order, side by side in a bundle: the helpers two parts share (below) sit within
-// gzip's 32 KiB window of each other and cost little twice.
+//   GF_WASM_HEX        the GF(2^128) functions GHASH and the rest both call (no kernel of its
+//                      own): registered before either (src/wasm/backend.ts)
+//   REST_WASM_HEX      every other kernel: added by AesKey and the other mode functions
+//                      (src/key.ts, src/mode-functions/full.ts)
+//   GHASH_WASM_HEX     GHASH (GHASH_EXPORTS): added for GCM (src/mode-functions/gcm.ts, src/key.ts)
 // Each part is build/aes.wasm with the other function exports removed and what nothing reaches
 // any more dropped (binaryen remove-unused-module-elements): every kernel is the very same code,
-// with its loops inside it. The functions an extension shares with the CTR core (the AES rounds,
-// key expansion, the bitsliced 8-block kernel) it imports from the CTR core (one copy); the ones
-// GHASH and the rest share (GF(2^128) products) are in both, as either may come without the
-// other (a CBC-only app carries no GHASH, a GCM-only app no rest). The two imported-memory parts
-// have no data segment and no start function: the CTR core, instantiated first on that memory,
-// has written the same bytes (checked below). All three keep the build's addresses, so they
-// share the memory safely. A new export of assembly/index.ts goes to the rest unless it is
-// listed in CTR_CORE_EXPORTS or GHASH_EXPORTS (it then leaves the rest: one copy).
+// with its loops inside it, and a function two parts need is in one of them (below), which the
+// other imports. The three extensions import the memory and have no data segment and no start
+// function: the CTR core, instantiated first on that memory, has written the same bytes (checked
+// below). All four keep the build's addresses, so they share the memory safely. A new export of
+// assembly/index.ts goes to the rest unless it is listed in CTR_CORE_EXPORTS or GHASH_EXPORTS.
 // Hex, not base64: it gzips to ~25% less (gzip sees the module's repeated byte runs, which
 // base64's 6-bit shift hides).
 //   src/selftest/vectors.ts       the built-in self-test's vectors: SP 800-38A Appendix F, and a
@@ -74,25 +70,27 @@ if (twice.length) throw new Error(`${twice.join(", ")} in both CTR_CORE_EXPORTS 
 const REST_EXPORTS = ALL_EXPORTS.filter((k) => !CTR_CORE_EXPORTS.includes(k) && !GHASH_EXPORTS.includes(k));
 
 /**
- * build/aes.wasm keeping only the function exports `keep`, and what they reach (binaryen
- * remove-unused-module-elements). Its functions keep the whole build's (index) names, so that
- * the parts can be compared function by function.
+ * build/aes.wasm keeping only the function exports `keep` (and `alsoExport`: [function, export
+ * name] pairs), and what they reach (binaryen remove-unused-module-elements). Its functions keep
+ * the whole build's (index) names, so that the parts can be compared function by function.
  */
-function cut(keep) {
+function cut(keep, alsoExport = []) {
   const m = binaryen.readBinary(wasm);
   m.setFeatures(binaryen.Features.All);
   const names = [];
   for (let i = 0; i < m.getNumExports(); i++) names.push(binaryen.getExportInfo(m.getExportByIndex(i)));
   for (const e of names) if (e.kind === binaryen.ExternalFunction && !keep.includes(e.name)) m.removeExport(e.name);
+  for (const [f, as] of alsoExport) m.addFunctionExport(f, as);
   m.runPasses(["remove-unused-module-elements"]);
   return m;
 }
-/** The names of the functions `m` defines. */
+/** The names of the functions `m` defines, but its start function. */
 function definedFunctions(m) {
+  const start = m.getStart() ? binaryen.getFunctionInfo(m.getStart()).name : undefined;
   const out = [];
   for (let i = 0; i < m.getNumFunctions(); i++) {
     const f = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
-    if (!f.module) out.push(f.name);
+    if (!f.module && f.name !== start) out.push(f.name);
   }
   return out;
 }
@@ -103,30 +101,35 @@ function emit(m) {
   return out;
 }
 
-// The CTR core, and the functions an extension would otherwise carry a copy of (the AES
-// rounds, key expansion, the bitsliced 8-block kernel): the core exports them as shared<i>,
-// and the extensions import them (module "core") instead. A call from an extension's kernel
-// into one is a call across instances (V8 and JavaScriptCore call such an import directly):
-// once per block or per 8 blocks, which bench/wasm-parts.mjs measures against the whole build.
+// No function is embedded twice. What GHASH or the rest would share with the CTR core (the AES
+// rounds, key expansion, the bitsliced 8-block kernel), the CTR core exports as shared<i>; what
+// GHASH and the rest share with each other (the GF(2^128) products and power tables), a fourth
+// part, GF, holds and exports (either may come without the other: a CBC-only app carries no
+// GHASH, a GCM-only app no rest). The extensions import them (module "core": the kernels
+// instantiated before them) instead. A call from a kernel into one is a call across instances
+// (V8 and JavaScriptCore call such an import directly), once per block or per 8 blocks:
+// bench/wasm-parts.mjs measures every kernel against the whole build.
 const ctrModule = cut(CTR_CORE_EXPORTS);
-const ctrFunctions = new Set(definedFunctions(ctrModule));
-const extensionModules = [cut(GHASH_EXPORTS), cut(REST_EXPORTS)];
-const shared = [...new Set(extensionModules.flatMap((m) => definedFunctions(m).filter((f) => ctrFunctions.has(f))))];
+const ghashModule = cut(GHASH_EXPORTS), restModule = cut(REST_EXPORTS);
+const inCtr = new Set(definedFunctions(ctrModule)), inRest = new Set(definedFunctions(restModule));
+const fromCtr = [...new Set([...definedFunctions(ghashModule), ...inRest].filter((f) => inCtr.has(f)))];
+const fromGf = definedFunctions(ghashModule).filter((f) => inRest.has(f) && !inCtr.has(f));
+const shared = [...fromCtr, ...fromGf];
 const sharedName = (f) => `shared${shared.indexOf(f)}`;
-for (const f of shared) ctrModule.addFunctionExport(f, sharedName(f));
+for (const f of fromCtr) ctrModule.addFunctionExport(f, sharedName(f));
 const ctrCore = emit(ctrModule);
 
 /**
- * An extension: memory imported as env.memory, the CTR core's functions imported from "core",
- * no globals exported, no data segment and no start function (the CTR core's instantiation
- * has initialised that memory).
+ * An extension: memory imported as env.memory, the functions of `imported` that it has
+ * imported from "core", no globals exported, no data segment and no start function (the CTR
+ * core's instantiation has initialised that memory).
  */
-function extension(m) {
+function extension(m, imported) {
   for (let i = m.getNumExports() - 1; i >= 0; i--) {
     const e = binaryen.getExportInfo(m.getExportByIndex(i));
     if (e.kind !== binaryen.ExternalFunction) m.removeExport(e.name);
   }
-  for (const f of definedFunctions(m).filter((f) => shared.includes(f))) {
+  for (const f of definedFunctions(m).filter((f) => imported.includes(f))) {
     const { params, results } = binaryen.getFunctionInfo(m.getFunction(f));
     m.removeFunction(f);
     m.addFunctionImport(f, "core", sharedName(f), params, results);
@@ -138,7 +141,9 @@ function extension(m) {
   m.runPasses(["remove-unused-module-elements"]);
   return emit(m);
 }
-const [ghashExt, restExt] = extensionModules.map(extension);
+const gfExt = extension(cut([], fromGf.map((f) => [f, sharedName(f)])), fromCtr);
+const ghashExt = extension(ghashModule, shared);
+const restExt = extension(restModule, shared);
 
 // The extensions rely on the memory the CTR core initialises: it must be byte for byte what the
 // whole build's instantiation leaves below the heap (data segment, tables written at start).
@@ -149,13 +154,14 @@ const [ghashExt, restExt] = extensionModules.map(extension);
   };
   const whole = memoryOf(wasm), ctr = memoryOf(ctrCore);
   if (whole.length !== ctr.length || whole.some((b, i) => b !== ctr[i])) throw new Error("the CTR core does not initialise memory as build/aes.wasm does");
-  // And the three parts together export every kernel once.
+  // And the four parts together export every kernel once.
   const exportsOf = (bytes) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === "function" && !e.name.startsWith("shared")).map((e) => e.name);
-  const parts = [ctrCore, ghashExt, restExt].flatMap(exportsOf);
-  if (parts.length !== ALL_EXPORTS.length || ALL_EXPORTS.some((k) => !parts.includes(k))) throw new Error("the three parts do not export every kernel exactly once");
+  const parts = [ctrCore, gfExt, ghashExt, restExt].flatMap(exportsOf);
+  if (parts.length !== ALL_EXPORTS.length || ALL_EXPORTS.some((k) => !parts.includes(k))) throw new Error("the four parts do not export every kernel exactly once");
 }
-embedHex("core-bytes.ts", "build/aes.wasm (cut in three parts)", [
+embedHex("core-bytes.ts", "build/aes.wasm (cut in four parts)", [
   ["CTR_CORE_WASM_HEX", ctrCore, `The CTR core: ${CTR_CORE_EXPORTS.join(", ")}.`],
+  ["GF_WASM_HEX", gfExt, "GF: the GF(2^128) functions GHASH and the rest share (memory imported)."],
   ["REST_WASM_HEX", restExt, "The rest: every kernel the CTR core and GHASH lack (memory imported)."],
   ["GHASH_WASM_HEX", ghashExt, `GHASH: ${GHASH_EXPORTS.join(", ")} (memory imported).`],
 ]);
@@ -220,5 +226,5 @@ writeFileSync(
     `export const KEY_WRAP: KeyWrapKnownAnswer[] = ${list(keyWrap)};\n`,
 );
 console.log(
-  `embedded build/aes.wasm (${wasm.length} bytes) as the CTR core ${ctrCore.length}, GHASH ${ghashExt.length} and the rest ${restExt.length}; ${vectors.length} SP 800-38A, ${gcm.length} GCM and ${keyWrap.length} KW/KWP vectors`,
+  `embedded build/aes.wasm (${wasm.length} bytes) as the CTR core ${ctrCore.length}, GF ${gfExt.length}, GHASH ${ghashExt.length} and the rest ${restExt.length}; ${vectors.length} SP 800-38A, ${gcm.length} GCM and ${keyWrap.length} KW/KWP vectors`,
 );

@@ -142,10 +142,10 @@ describe("the tarball", () => {
 
   it("carries each WASM module once: hex in dist/wasm/core-bytes.js, declared as string", () => {
     const installed = join(app, "node_modules/aes-wasm");
-    // The core's three parts, cut from one build (scripts/embed.mjs), constants of one module.
+    // The core's four parts, cut from one build (scripts/embed.mjs), constants of one module.
     const file = "core-bytes.js";
     const source = readFileSync(join(installed, "dist/wasm", file), "utf8");
-    const names = ["CTR_CORE_WASM_HEX", "GHASH_WASM_HEX", "REST_WASM_HEX"];
+    const names = ["CTR_CORE_WASM_HEX", "GF_WASM_HEX", "GHASH_WASM_HEX", "REST_WASM_HEX"];
     const hexes = Object.fromEntries(names.map((name) => [name, new RegExp(`${name} = "([0-9a-f]+)"`).exec(source)?.[1] ?? ""]));
     for (const name of names) {
       const hex = hexes[name]!;

@@ -31,7 +31,7 @@ describe("the CTR core with GHASH (no AesKey loaded)", () => {
     expect(isFullCore(c)).toBe(false);
     expect(typeof c.k.ghash).toBe("function");
     expect((c.k as unknown as Record<string, unknown>).cbcEncrypt).toBeUndefined();
-    expect(wasmModules()).toHaveLength(2);
+    expect(wasmModules()).toHaveLength(3); // the CTR core, GF, GHASH
   });
 
   for (const bytes of [16, 24, 32]) {
@@ -114,7 +114,7 @@ describe("the CTR core with GHASH (no AesKey loaded)", () => {
 
   it("the parts the core is made of export every kernel once", () => {
     const names = wasmModules().flatMap((m) => WebAssembly.Module.exports(m).filter((e) => e.kind === "function").map((e) => e.name));
-    expect(wasmModules()).toHaveLength(3);
+    expect(wasmModules()).toHaveLength(4); // the CTR core, GF, GHASH, the rest
     expect(new Set(names).size).toBe(names.length);
     for (const kernel of ["expandEncryptionKey", "ctr", "ghash", "expandDecryptionKey", "cbcDecrypt", "ocbEncrypt", "xtsEncrypt", "polyval"]) expect(names).toContain(kernel);
   });

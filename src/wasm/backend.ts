@@ -3,17 +3,21 @@
 // the Node entry always does). The reference core is not imported here, so bundles that do
 // not ask for it do not carry it.
 //
-// The WASM core is one memory and the kernels of up to three parts, so that a bundle carries
+// The WASM core is one memory and the kernels of up to four parts, so that a bundle carries
 // only the kernels it can call, each once (scripts/embed.mjs cuts them from the one build): the
 // CTR core (keys, single blocks, CTR and what GCM needs besides GHASH) is imported here;
 // src/mode-functions/gcm.ts registers GHASH, and AesKey (src/key.ts) and the other mode
-// functions register the rest (every other kernel). A registered part is instantiated on the
+// functions register the rest (every other kernel); either brings GF first (the GF(2^128)
+// functions the two share, which they import). A registered part is instantiated on the
 // CTR core's memory and its kernels join the core's, at once if the core runs already: every
 // key, made before or after, can use them. Each part is compiled once and cached; workers are
 // given the compiled parts.
+// The hex first: bundlers emit modules in import order, and with the WASM's hex ahead of the
+// code rather than after its first few modules, no code is cut off by it from the code it
+// repeats (gzip looks back 32 KiB): the "everything" bundle is 0.3 KB smaller.
+import { CTR_CORE_WASM_HEX, GF_WASM_HEX } from "./core-bytes.js";
 import type { BackendKind, CoreInstance } from "./abi.js";
 import { Core } from "./core.js";
-import { CTR_CORE_WASM_HEX } from "./core-bytes.js";
 import { extendKernels, instantiateWasm } from "./instantiate.js";
 import { BackendError } from "../errors.js";
 
@@ -46,12 +50,14 @@ function registerPart(hex: string): void {
 
 /** Adds every kernel besides the CTR core's and GHASH (src/key.ts, src/mode-functions/full.ts). Idempotent. */
 export function registerRest(hex: string): void {
+  registerPart(GF_WASM_HEX);
   registerPart(hex);
   rest = true;
 }
 
 /** Adds GHASH and GCM's fused kernels (src/mode-functions/gcm.ts). Idempotent. */
 export function registerGhash(hex: string): void {
+  registerPart(GF_WASM_HEX);
   registerPart(hex);
 }
 
