@@ -11,6 +11,7 @@ import { aesKeyBase, type AesKeyBase } from "../src/key-base.js";
 import { ctr } from "../src/mode-functions/ctr.js";
 import { gcm } from "../src/mode-functions/gcm.js";
 import { isFullCore, wasmModules } from "../src/wasm/backend.js";
+import { instantiateWasm } from "../src/wasm/instantiate.js";
 import { rng } from "./helpers/random.js";
 
 const nodeCtr = (key: Uint8Array, iv: Uint8Array, data: Uint8Array) =>
@@ -117,5 +118,20 @@ describe("the CTR core with GHASH (no AesKey loaded)", () => {
     expect(wasmModules()).toHaveLength(4); // the CTR core, GF, GHASH, the rest
     expect(new Set(names).size).toBe(names.length);
     for (const kernel of ["expandEncryptionKey", "ctr", "ghash", "expandDecryptionKey", "cbcDecrypt", "ocbEncrypt", "xtsEncrypt", "polyval"]) expect(names).toContain(kernel);
+  });
+
+  it("a part's imports come from the parts before it, never from a polluted Object.prototype", () => {
+    const [ctrCore, gf, ghash] = wasmModules();
+    const needed = WebAssembly.Module.imports(ghash!).filter((i) => i.module === "core").map((i) => i.name);
+    const fromGf = needed.filter((name) => WebAssembly.Module.exports(gf!).some((e) => e.name === name));
+    expect(fromGf.length).toBeGreaterThan(0);
+    const proto = Object.prototype as unknown as Record<string, unknown>;
+    for (const name of fromGf) proto[name] = () => 0;
+    try {
+      // GHASH on a CTR core without GF: what GF should give is missing, and must stay missing.
+      expect(() => instantiateWasm([ctrCore!, ghash!])).toThrow(WebAssembly.LinkError);
+    } finally {
+      for (const name of fromGf) delete proto[name];
+    }
   });
 });

@@ -8,12 +8,14 @@ type Exports = WebAssembly.Exports;
 
 /**
  * Adds an extension's kernels (every function it exports), instantiated on `memory`, to
- * `kernels`. It imports the functions it shares with the CTR core (its `shared<i>` exports,
- * among `kernels`) from "core".
+ * `kernels`. It imports the functions it shares with the parts before it (their `shared<i>`
+ * exports, among `kernels`) from "core": a null-prototype copy, so that an import missing
+ * there fails to link instead of being looked up on a polluted Object.prototype.
  */
 export function extendKernels(kernels: CoreKernels, memory: CoreInstance["memory"], module: WebAssembly.Module): void {
-  const core = kernels as unknown as WebAssembly.ModuleImports;
-  const ext = new WebAssembly.Instance(module, { env: { memory: memory as WebAssembly.Memory }, core }).exports;
+  const core = Object.assign(Object.create(null) as WebAssembly.ModuleImports, kernels);
+  const env = Object.assign(Object.create(null) as WebAssembly.ModuleImports, { memory: memory as WebAssembly.Memory });
+  const ext = new WebAssembly.Instance(module, { env, core }).exports;
   for (const name of Object.keys(ext)) (kernels as unknown as Record<string, Exports[string]>)[name] = ext[name]!;
 }
 
