@@ -84,7 +84,7 @@ function cut(keep, alsoExport = []) {
   m.runPasses(["remove-unused-module-elements"]);
   return m;
 }
-/** The names of the functions `m` defines, but its start function. */
+/** The names of the functions `m` defines, except its start function. */
 function definedFunctions(m) {
   const start = m.getStart() ? binaryen.getFunctionInfo(m.getStart()).name : undefined;
   const out = [];
