@@ -60,18 +60,14 @@ function hashWindow(gcm: usize, io: usize, n: usize, a: usize): v128 {
 function xorPair(rk: usize, nr: u32, x: v128, px: usize, kx: v128, y: v128, py: usize, ky: v128): void {
   const m = v128.load(MASK_0F), inv = v128.load(INV), cinv = v128.load(CINV);
   const su = v128.load(ENC_S_U), sv = v128.load(ENC_S_V), s2u = v128.load(ENC_2S_U), s2v = v128.load(ENC_2S_V);
-  const q0 = i8x16(0, 1, 2, 3, 5, 6, 7, 4, 10, 11, 8, 9, 15, 12, 13, 14);
-  const q1 = i8x16(4, 5, 6, 7, 9, 10, 11, 8, 14, 15, 12, 13, 3, 0, 1, 2);
-  const q2 = i8x16(8, 9, 10, 11, 13, 14, 15, 12, 2, 3, 0, 1, 7, 4, 5, 6);
-  const q3 = i8x16(12, 13, 14, 15, 1, 2, 3, 0, 6, 7, 4, 5, 11, 8, 9, 10);
   const k0 = v128.load(rk);
   let a = toRep(toShiftedRowMajor(v128.xor(x, k0)), L_LO, L_HI);
   let b = toRep(toShiftedRowMajor(v128.xor(y, k0)), L_LO, L_HI);
   const last = rk + (<usize>nr << 4);
   for (let k = rk + 16; k < last; k += 16) { // the bound is the public round count
     const rkey = v128.load(k);
-    a = encRound(a, rkey, m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-    b = encRound(b, rkey, m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
+    a = encRound(a, rkey, m, inv, cinv, su, sv, s2u, s2v);
+    b = encRound(b, rkey, m, inv, cinv, su, sv, s2u, s2v);
   }
   const kl = v128.load(last);
   const ea = v128.xor(lastSub(toRowMajor(a), m, inv, cinv, SBOX_U, SBOX_V), kl);

@@ -71,6 +71,13 @@ import { KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS } from "./layout";
   return v128.xor(swz(lo, v128.and(v, m)), swz(hi, v128.and(i16x8.shr_u(v, 4), m)));
 }
 
+// ShiftRows after row r + k of each column (k = 0..3), on a row-major state: constant masks
+// (binaryen folds these immutable globals into the rounds as v128 constants).
+const SHIFT_Q0: v128 = i8x16(0, 1, 2, 3, 5, 6, 7, 4, 10, 11, 8, 9, 15, 12, 13, 14);
+const SHIFT_Q1: v128 = i8x16(4, 5, 6, 7, 9, 10, 11, 8, 14, 15, 12, 13, 3, 0, 1, 2);
+const SHIFT_Q2: v128 = i8x16(8, 9, 10, 11, 13, 14, 15, 12, 2, 3, 0, 1, 7, 4, 5, 6);
+const SHIFT_Q3: v128 = i8x16(12, 13, 14, 15, 1, 2, 3, 0, 6, 7, 4, 5, 11, 8, 9, 10);
+
 // One middle encryption round, with every table in a local (V8 keeps them in registers or
 // reloads them from the stack; both cost less than an address and a load per use). The input
 // is already ShiftRows'ed: each round's output shuffles fold ShiftRows of the next round into
@@ -80,8 +87,7 @@ import { KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS } from "./layout";
 // (Two more tables for 3·S(x) took an XOR off the chain but measured no faster: the kernel is
 // bound by instruction throughput, and each swizzle is three instructions on V8 11.3.)
 @inline export function encRound(v: v128, key: v128, m: v128, inv: v128, cinv: v128,
-  su: v128, sv: v128, s2u: v128, s2v: v128,
-  q0: v128, q1: v128, q2: v128, q3: v128): v128 {
+  su: v128, sv: v128, s2u: v128, s2v: v128): v128 {
   const i = v128.and(v, m);
   const j = v128.and(i16x8.shr_u(v, 4), m);
   const ak = i8x16.swizzle(cinv, v128.xor(i, j));
@@ -90,8 +96,8 @@ import { KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS } from "./layout";
   const a = v128.xor(i8x16.swizzle(su, io), i8x16.swizzle(sv, jo)); // S(x) per byte
   const b = v128.xor(i8x16.swizzle(s2u, io), i8x16.swizzle(s2v, jo)); // 2·S(x)
   // ShiftRows(MixColumns): 2a_r + 3a_(r+1) + a_(r+2) + a_(r+3), each term moved by ShiftRows; then AddRoundKey
-  return v128.xor(v128.xor(i8x16.swizzle(b, q0), i8x16.swizzle(v128.xor(a, b), q1)),
-    v128.xor(v128.xor(i8x16.swizzle(a, q2), i8x16.swizzle(a, q3)), key));
+  return v128.xor(v128.xor(i8x16.swizzle(b, SHIFT_Q0), i8x16.swizzle(v128.xor(a, b), SHIFT_Q1)),
+    v128.xor(v128.xor(i8x16.swizzle(a, SHIFT_Q2), i8x16.swizzle(a, SHIFT_Q3)), key));
 }
 
 @inline function decRound(v: v128, key: v128, m: v128, isr: v128, inv: v128, cinv: v128,
@@ -124,28 +130,23 @@ import { KEY_ENC, KEY_DEC, KEY_VP_ENC, KEY_VP_DEC, KEY_ROUNDS } from "./layout";
 export function vpEncrypt(rk: usize, nr: u32, block: v128): v128 {
   const m = v128.load(MASK_0F), inv = v128.load(INV), cinv = v128.load(CINV);
   const su = v128.load(ENC_S_U), sv = v128.load(ENC_S_V), s2u = v128.load(ENC_2S_U), s2v = v128.load(ENC_2S_V);
-  // ShiftRows after row r + k of each column (k = 0..3), on a row-major state: constant masks.
-  const q0 = i8x16(0, 1, 2, 3, 5, 6, 7, 4, 10, 11, 8, 9, 15, 12, 13, 14);
-  const q1 = i8x16(4, 5, 6, 7, 9, 10, 11, 8, 14, 15, 12, 13, 3, 0, 1, 2);
-  const q2 = i8x16(8, 9, 10, 11, 13, 14, 15, 12, 2, 3, 0, 1, 7, 4, 5, 6);
-  const q3 = i8x16(12, 13, 14, 15, 1, 2, 3, 0, 6, 7, 4, 5, 11, 8, 9, 10);
   let v = toRep(toShiftedRowMajor(v128.xor(block, v128.load(rk))), L_LO, L_HI);
   // Unrolled (no loop counter or stack check per round); the branches depend on Nr only.
-  v = encRound(v, v128.load(rk, 16), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-  v = encRound(v, v128.load(rk, 32), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-  v = encRound(v, v128.load(rk, 48), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-  v = encRound(v, v128.load(rk, 64), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-  v = encRound(v, v128.load(rk, 80), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-  v = encRound(v, v128.load(rk, 96), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-  v = encRound(v, v128.load(rk, 112), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-  v = encRound(v, v128.load(rk, 128), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-  v = encRound(v, v128.load(rk, 144), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
+  v = encRound(v, v128.load(rk, 16), m, inv, cinv, su, sv, s2u, s2v);
+  v = encRound(v, v128.load(rk, 32), m, inv, cinv, su, sv, s2u, s2v);
+  v = encRound(v, v128.load(rk, 48), m, inv, cinv, su, sv, s2u, s2v);
+  v = encRound(v, v128.load(rk, 64), m, inv, cinv, su, sv, s2u, s2v);
+  v = encRound(v, v128.load(rk, 80), m, inv, cinv, su, sv, s2u, s2v);
+  v = encRound(v, v128.load(rk, 96), m, inv, cinv, su, sv, s2u, s2v);
+  v = encRound(v, v128.load(rk, 112), m, inv, cinv, su, sv, s2u, s2v);
+  v = encRound(v, v128.load(rk, 128), m, inv, cinv, su, sv, s2u, s2v);
+  v = encRound(v, v128.load(rk, 144), m, inv, cinv, su, sv, s2u, s2v);
   if (nr > 10) {
-    v = encRound(v, v128.load(rk, 160), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-    v = encRound(v, v128.load(rk, 176), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
+    v = encRound(v, v128.load(rk, 160), m, inv, cinv, su, sv, s2u, s2v);
+    v = encRound(v, v128.load(rk, 176), m, inv, cinv, su, sv, s2u, s2v);
     if (nr > 12) {
-      v = encRound(v, v128.load(rk, 192), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
-      v = encRound(v, v128.load(rk, 208), m, inv, cinv, su, sv, s2u, s2v, q0, q1, q2, q3);
+      v = encRound(v, v128.load(rk, 192), m, inv, cinv, su, sv, s2u, s2v);
+      v = encRound(v, v128.load(rk, 208), m, inv, cinv, su, sv, s2u, s2v);
     }
   }
   // Last round: the state is already shifted; back to wire order, S-box, last key (wire order).
